@@ -1,0 +1,18 @@
+# Turn every themes/*.theme file into an entry of a C table:
+#   const struct p2p_theme_src p2p_builtin_themes[] = {{"color", "...text..."}, ...};
+file(GLOB files ${DIR}/*.theme)
+list(SORT files)
+set(body "/* Generated from themes/*.theme by cmake/embed_themes.cmake. */\n#include <stddef.h>\n")
+string(APPEND body "struct p2p_theme_src { const char *name; const char *text; };\n")
+string(APPEND body "extern const struct p2p_theme_src p2p_builtin_themes[];\nextern const size_t p2p_builtin_theme_count;\n")
+string(APPEND body "const struct p2p_theme_src p2p_builtin_themes[] = {\n")
+set(count 0)
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" text "${text}")
+  string(APPEND body "  {\"${name}\", \"${text}\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst size_t p2p_builtin_theme_count = ${count};\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,62 @@
+/* prof2png: analysis of a parsed profile (SEMANTICS.md §2, §5, §7).
+ *
+ * Nothing here recurses to a depth the input decides: Tarjan, integration and
+ * the root/leaf searches use explicit stacks and queues.
+ */
+#ifndef PROF2PNG_ANALYSE_H
+#define PROF2PNG_ANALYSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "parse.h"
+#include "profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* §5.1: find strongly connected components with more than one member and
+ * record them as cycles (replacing none: the profile must have no cycles
+ * yet).  Returns 0 or P2P_ENOMEM. */
+int p2p_find_cycles(p2p_profile *p, p2p_diag *d);
+
+/* §5.2: set call.ratio from event `e` on every non-self call. */
+int p2p_call_ratios(p2p_profile *p, p2p_event e, p2p_diag *d);
+
+/* §5.3: integrate OUT from IN over functions, calls and cycles.  Returns 0,
+ * P2P_ENOMEM, or P2P_EFORMAT when a function lacks IN. */
+int p2p_integrate(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d);
+
+/* Run the derived-data recipe of a format (normalise, call ratios,
+ * integrate, ...).  Returns 0 or a negative code with d filled. */
+int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d);
+
+typedef struct p2p_prune_opts {
+    double node_thres;            /* fraction, e.g. 0.005 for -n 0.5 */
+    double edge_thres;            /* fraction */
+    const char *const *paths;     /* -p values; npaths may be 0 */
+    size_t npaths;
+    bool color_nodes_by_selftime;
+} p2p_prune_opts;
+
+/* §7.1: weights, node threshold, paths, edge threshold, self-time colouring. */
+void p2p_prune(p2p_profile *p, const p2p_prune_opts *o);
+
+/* §7.2: the live functions whose name matches the fnmatch glob `pattern`,
+ * keeping only the last function of each name (gprof2dot's quirk).  *out is
+ * malloc'ed (free() it), *n its length; both 0/NULL when nothing matches.
+ * Returns 0 or P2P_ENOMEM. */
+int p2p_select_functions(const p2p_profile *p, const char *pattern, p2p_fid **out, size_t *n);
+
+/* §7.2: keep only functions reachable from `roots` (prune_root) or reaching
+ * `leaves` (prune_leaf) within `depth` calls (-1: unlimited), by true
+ * shortest distance; calls between kept functions stay.  0 or P2P_ENOMEM. */
+int p2p_prune_root(p2p_profile *p, const p2p_fid *roots, size_t n, int depth);
+int p2p_prune_leaf(p2p_profile *p, const p2p_fid *leaves, size_t n, int depth);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,186 @@
+/* prof2png: the profile model (SEMANTICS.md §1).
+ *
+ * A profile is a set of functions, the calls between them, the recursion
+ * cycles found among them, and per-object event maps.  It owns one arena:
+ * every string and array hanging off it is freed by p2p_profile_free().
+ *
+ * Functions and calls live in growable arrays and are named by their index
+ * (p2p_fid / call index), never by pointer, because the arrays move while a
+ * parser grows them.  A function's out-calls form a singly linked list in
+ * insertion order (first_call / p2p_call.next).  Pruning marks objects
+ * `removed`; nothing is ever physically deleted.
+ */
+#ifndef PROF2PNG_PROFILE_H
+#define PROF2PNG_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Event kinds (SEMANTICS.md §1.2).  Distinct even where display names agree. */
+typedef enum p2p_event {
+    P2P_CALLS = 0,         /* call count */
+    P2P_SAMPLES,           /* self samples / self cost */
+    P2P_SAMPLES2,          /* a call's inclusive samples (callgrind) */
+    P2P_TOTAL_SAMPLES,     /* perf/collapse only */
+    P2P_TIME,              /* self time, seconds */
+    P2P_TIME_RATIO,        /* self fraction 0..1 */
+    P2P_TOTAL_TIME,        /* inclusive time, seconds */
+    P2P_TOTAL_TIME_RATIO,  /* inclusive fraction */
+    P2P_NEVENTS
+} p2p_event;
+
+/* An event map: a value per kind plus a presence bit (absent != zero). */
+typedef struct p2p_events {
+    double v[P2P_NEVENTS];
+    unsigned has;
+} p2p_events;
+
+static inline bool p2p_ev_has(const p2p_events *e, p2p_event k) { return (e->has >> k) & 1u; }
+static inline double p2p_ev_get(const p2p_events *e, p2p_event k) { return e->v[k]; }
+static inline void p2p_ev_set(p2p_events *e, p2p_event k, double x)
+{
+    e->v[k] = x;
+    e->has |= 1u << k;
+}
+/* Add x to event k, treating an absent event as 0. */
+static inline void p2p_ev_add(p2p_events *e, p2p_event k, double x)
+{
+    e->v[k] = p2p_ev_has(e, k) ? e->v[k] + x : x;
+    e->has |= 1u << k;
+}
+static inline void p2p_ev_clear(p2p_events *e, p2p_event k) { e->has &= ~(1u << k); }
+
+typedef uint32_t p2p_fid;
+#define P2P_NONE UINT32_MAX
+
+typedef struct p2p_call {
+    p2p_fid caller, callee;
+    uint32_t next;        /* next out-call of `caller`, insertion order */
+    double ratio;         /* §5.2; valid when has_ratio */
+    double weight;        /* §7.1; valid when has_weight */
+    bool has_ratio, has_weight, removed;
+    p2p_events ev;
+} p2p_call;
+
+typedef struct p2p_function {
+    int64_t id_num;       /* the id when the profile's ids are ints */
+    const char *id_str;   /* the id when they are strings (interned) */
+    const char *name;     /* interned, never NULL */
+    const char *module;   /* NULL: none */
+    const char *process;  /* NULL: none */
+    const char *filename; /* NULL: none; "" is a real (empty) filename */
+    int64_t called;
+    bool has_called;
+    bool removed;
+    bool has_weight;
+    uint32_t first_call, last_call; /* out-call list, P2P_NONE when empty */
+    uint32_t cycle;       /* index into profile->cycles, P2P_NONE if none */
+    double weight;        /* §7.1; valid when has_weight */
+    p2p_events ev;
+} p2p_function;
+
+typedef struct p2p_cycle {
+    p2p_fid *members;     /* in the order they joined */
+    uint32_t nmembers;
+    p2p_events ev;
+} p2p_cycle;
+
+typedef enum p2p_id_kind { P2P_ID_INT = 0, P2P_ID_STRING = 1 } p2p_id_kind;
+
+typedef struct p2p_arena p2p_arena;
+typedef struct p2p_profile_index p2p_profile_index;
+
+typedef struct p2p_profile {
+    p2p_id_kind id_kind;
+    p2p_function *functions;
+    uint32_t nfunctions;
+    p2p_call *calls;
+    uint32_t ncalls;
+    p2p_cycle *cycles;
+    uint32_t ncycles;
+    p2p_events ev;        /* profile-level totals */
+    p2p_arena *arena;     /* owns strings, cycle member arrays, ... */
+    p2p_warn_fn warn;     /* optional warning sink (see error.h) */
+    void *warn_ctx;
+    /* private */
+    uint32_t capfunctions, capcalls, capcycles;
+    p2p_profile_index *index;
+} p2p_profile;
+
+/* A new empty profile whose function ids are ints or strings.  NULL when out
+ * of memory. */
+p2p_profile *p2p_profile_new(p2p_id_kind kind);
+
+/* Free the profile and everything it owns.  NULL is accepted. */
+void p2p_profile_free(p2p_profile *p);
+
+/* Allocate `size` bytes (aligned for any type) from the profile's arena.
+ * Freed with the profile.  NULL when out of memory. */
+void *p2p_profile_alloc(p2p_profile *p, size_t size);
+
+/* Intern `len` bytes at `s` (not necessarily NUL-terminated): the same bytes
+ * always give the same pointer, owned by the profile.  NULL when out of
+ * memory. */
+const char *p2p_profile_intern(p2p_profile *p, const char *s, size_t len);
+
+/* printf into the profile's arena.  NULL when out of memory. */
+const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Look up a function by id.  P2P_NONE when absent. `id` must be interned
+ * (p2p_profile_intern) for the string variant. */
+p2p_fid p2p_profile_find_int(const p2p_profile *p, int64_t id);
+p2p_fid p2p_profile_find_str(const p2p_profile *p, const char *id);
+
+/* Add a function with the given id and name (interned by the caller).  The
+ * id must not exist yet.  Returns its index, or P2P_NONE when out of memory.
+ * The new function has no events, no called count, no module. */
+p2p_fid p2p_profile_add_int(p2p_profile *p, int64_t id, const char *name);
+p2p_fid p2p_profile_add_str(p2p_profile *p, const char *id, const char *name);
+
+/* The call caller->callee, or P2P_NONE. */
+uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee);
+
+/* The call caller->callee, created (appended to the caller's list, with no
+ * events) when it does not exist; *created tells which (may be NULL).
+ * P2P_NONE when out of memory. */
+uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created);
+
+/* Append an empty cycle; returns its index or P2P_NONE (out of memory). */
+uint32_t p2p_profile_add_cycle(p2p_profile *p);
+
+/* Make function f a member of cycle c (f must be in no cycle).  Returns 0 or
+ * P2P_ENOMEM. */
+int p2p_profile_cycle_add(p2p_profile *p, uint32_t c, p2p_fid f);
+
+/* Report a warning through the profile's sink (printf-style). */
+void p2p_profile_warn(const p2p_profile *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* SEMANTICS.md §2.2: numerator/denominator clamped to [0, 1]; x/0 is 1.0.
+ * Warns through p (may be NULL) when the unclamped value is well outside. */
+double p2p_ratio(const p2p_profile *p, double numerator, double denominator);
+
+/* SEMANTICS.md §2.3: set OUT = ratio(IN, profile[IN]) on every live function
+ * and on every call that has IN; profile[OUT] = 1.  Returns 0, or P2P_EFORMAT
+ * (with d filled) when a function lacks IN or the profile has no IN total. */
+int p2p_profile_normalise(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d);
+
+/* Compare two function ids (ints numerically, strings bytewise) for the
+ * DOT output order.  <0, 0, >0. */
+int p2p_profile_cmp_ids(const p2p_profile *p, p2p_fid a, p2p_fid b);
+
+/* Iterate a function's live out-calls:
+ *   for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next) */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

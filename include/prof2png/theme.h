@@ -1,0 +1,106 @@
+/* prof2png: styling (SEMANTICS.md §8, §9).
+ *
+ * A theme maps a weight in [0, 1] to colours, font sizes and pen widths.  The
+ * five built-in themes (color, pink, gray, bw, print) are data files in
+ * themes/, compiled into the library.  The label functions turn a profile's
+ * functions and calls into the text gprof2dot prints; p2p_graph_build turns
+ * a pruned profile into a styled graph (graph.h) for the output stage.
+ */
+#ifndef PROF2PNG_THEME_H
+#define PROF2PNG_THEME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "graph.h"
+#include "profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct p2p_theme {
+    char name[32];
+    double bgcolor[3];       /* HSL, graph background (white) */
+    double mincolor[3];      /* HSL at weight 0 */
+    double maxcolor[3];      /* HSL at weight 1 */
+    double gamma;
+    double skew;             /* 1.0 = linear */
+    double minfontsize, maxfontsize;
+    double minpenwidth, maxpenwidth;
+    char fontname[32];       /* "Arial" */
+    char fontcolor[32];      /* node default fontcolor name: "white" or "black" */
+    char nodestyle[16];      /* "filled" or "solid" */
+} p2p_theme;
+
+/* Load the built-in theme `name` into *t.  0, or P2P_ENOTFOUND. */
+int p2p_theme_builtin(const char *name, p2p_theme *t);
+
+/* The built-in theme names, comma-separated, sorted ("bw, color, ..."). */
+const char *p2p_theme_names(void);
+
+/* Parse a theme file's text (the format of themes/ *.theme) into *t.
+ * 0, or P2P_EFORMAT with d->line set. */
+int p2p_theme_parse(const char *text, size_t len, p2p_theme *t, p2p_diag *d);
+
+/* --skew: set the skew; 0 is ignored as in gprof2dot.  P2P_EUSAGE when < 0. */
+int p2p_theme_set_skew(p2p_theme *t, double skew);
+
+/* §9.3: colour of weight w as "#rrggbb" (hex must hold 8 bytes). */
+void p2p_theme_color(const p2p_theme *t, double w, char hex[8]);
+/* §9.4: node font colour: the background for filled styles, else colour(w). */
+void p2p_theme_node_fgcolor(const p2p_theme *t, double w, char hex[8]);
+double p2p_theme_fontsize(const p2p_theme *t, double w);
+double p2p_theme_penwidth(const p2p_theme *t, double w);
+double p2p_theme_arrowsize(const p2p_theme *t, double w);
+
+/* Label options (§8). */
+typedef struct p2p_label_opts {
+    bool strip;                   /* -s */
+    bool wrap;                    /* -w */
+    const p2p_event *node_events; /* NULL: the default [TOTAL_TIME_RATIO, TIME_RATIO] */
+    size_t n_node_events;
+    bool show_samples;            /* --show-samples appends SAMPLES */
+    const char *time_format;      /* NULL: "%.7g" */
+} p2p_label_opts;
+
+/* §8.3 --strip, into a malloc'ed string (NULL when out of memory). */
+char *p2p_label_strip(const char *name);
+
+/* §8.4 --wrap (textwrap.fill at 32, then the ", " and "> >" squeezes), into a
+ * malloc'ed string (NULL when out of memory). */
+char *p2p_label_wrap(const char *name);
+
+/* §8.1 step 3.2: cut a name of >= 4096 code points to 4095 + U+2026.
+ * Returns a malloc'ed string, or NULL when out of memory; *cut tells whether
+ * it was cut. */
+char *p2p_label_truncate(const char *name, bool *cut);
+
+/* Format one event value as its label line ("12.34%", "(12.34%)", "3×",
+ * time via time_format) into out.  Returns the length written. */
+size_t p2p_label_event(p2p_event e, double v, const char *time_format, char *out, size_t size);
+
+/* Build the styled graph of a pruned profile: one node per live function in
+ * id order, each followed by its live out-calls in callee-id order
+ * (SEMANTICS §10).  *out is owned by the caller (p2p_graph_free).  Returns 0
+ * or P2P_ENOMEM. */
+int p2p_graph_build(const p2p_profile *p, const p2p_theme *t, const p2p_label_opts *lo,
+                    p2p_graph **out, p2p_diag *d);
+
+typedef struct p2p_compare_opts {
+    double tolerance;             /* percent, default 0.001 */
+    bool only_slower, only_faster, color_by_difference;
+} p2p_compare_opts;
+
+/* gprof2dot --compare: the graph of p1 annotated with its differences from
+ * p2 (matched by function name).  Functions only in p1 are drawn plainly and
+ * marked "added"... see compare.c.  0 or P2P_ENOMEM. */
+int p2p_graph_compare(const p2p_profile *p1, const p2p_profile *p2, const p2p_theme *t,
+                      const p2p_label_opts *lo, const p2p_compare_opts *co,
+                      p2p_graph **out, p2p_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

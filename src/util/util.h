@@ -1,0 +1,73 @@
+/* prof2png internal utilities: arena, string interning, growable buffer,
+ * integer hash map.  Not part of the public API. */
+#ifndef P2P_UTIL_H
+#define P2P_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- arena: bump allocator freed all at once ------------------------- */
+typedef struct p2p_arena p2p_arena;
+
+/* NULL when out of memory. */
+p2p_arena *p2p_arena_new(void);
+void p2p_arena_free(p2p_arena *a);
+/* `size` bytes aligned to 16, NULL when out of memory.  With the build option
+ * P2P_ARENA_MALLOC each allocation is a separate malloc (for sanitizers). */
+void *p2p_arena_alloc(p2p_arena *a, size_t size);
+char *p2p_arena_strndup(p2p_arena *a, const char *s, size_t n);
+char *p2p_arena_vprintf(p2p_arena *a, const char *fmt, va_list ap);
+
+/* ---- growable byte buffer -------------------------------------------- */
+typedef struct p2p_buf {
+    char *data;
+    size_t len, cap;
+    bool oom; /* sticky: an append failed */
+} p2p_buf;
+
+void p2p_buf_init(p2p_buf *b);
+void p2p_buf_free(p2p_buf *b);
+void p2p_buf_append(p2p_buf *b, const void *s, size_t n);
+void p2p_buf_puts(p2p_buf *b, const char *s);
+void p2p_buf_putc(p2p_buf *b, char c);
+void p2p_buf_printf(p2p_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NUL-terminate (not counted in len) and hand the data over; the buffer is
+ * reset.  NULL when any append failed. */
+char *p2p_buf_take(p2p_buf *b, size_t *len);
+
+/* ---- string interning ------------------------------------------------ */
+typedef struct p2p_intern p2p_intern;
+
+p2p_intern *p2p_intern_new(p2p_arena *strings);
+void p2p_intern_free(p2p_intern *t);
+/* The unique NUL-terminated copy of s[0..n), NULL when out of memory. */
+const char *p2p_intern(p2p_intern *t, const char *s, size_t n);
+
+/* ---- uint64 -> uint32 hash map ---------------------------------------- */
+typedef struct p2p_u64map {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t cap, len; /* cap is 0 or a power of two */
+} p2p_u64map;
+
+void p2p_u64map_init(p2p_u64map *m);
+void p2p_u64map_free(p2p_u64map *m);
+/* The value for key, or UINT32_MAX. */
+uint32_t p2p_u64map_get(const p2p_u64map *m, uint64_t key);
+/* Insert or replace.  0, or -1 when out of memory. */
+int p2p_u64map_put(p2p_u64map *m, uint64_t key, uint32_t val);
+
+uint64_t p2p_hash_bytes(const void *s, size_t n);
+static inline uint64_t p2p_hash_u64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+#endif
