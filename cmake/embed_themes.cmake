@@ -2,7 +2,7 @@
 #   const struct p2p_theme_src p2p_builtin_themes[] = {{"color", "...text..."}, ...};
 file(GLOB files ${DIR}/*.theme)
 list(SORT files)
-set(body "/* Generated from themes/*.theme by cmake/embed_themes.cmake. */\n#include <stddef.h>\n")
+set(body "/* Generated from the themes folder by cmake/embed_themes.cmake. */\n#include <stddef.h>\n")
 string(APPEND body "struct p2p_theme_src { const char *name; const char *text; };\n")
 string(APPEND body "extern const struct p2p_theme_src p2p_builtin_themes[];\nextern const size_t p2p_builtin_theme_count;\n")
 string(APPEND body "const struct p2p_theme_src p2p_builtin_themes[] = {\n")

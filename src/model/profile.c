@@ -59,7 +59,7 @@ void *p2p_profile_alloc(p2p_profile *p, size_t size)
 
 const char *p2p_profile_intern(p2p_profile *p, const char *s, size_t len)
 {
-    return p2p_intern(p->index->names, s, len);
+    return p2p_intern_get(p->index->names, s, len);
 }
 
 const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)

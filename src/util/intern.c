@@ -72,7 +72,7 @@ static int grow(p2p_intern *t)
     return 0;
 }
 
-const char *p2p_intern(p2p_intern *t, const char *s, size_t n)
+const char *p2p_intern_get(p2p_intern *t, const char *s, size_t n)
 {
     if (n > UINT32_MAX)
         return NULL;

@@ -43,7 +43,7 @@ typedef struct p2p_intern p2p_intern;
 p2p_intern *p2p_intern_new(p2p_arena *strings);
 void p2p_intern_free(p2p_intern *t);
 /* The unique NUL-terminated copy of s[0..n), NULL when out of memory. */
-const char *p2p_intern(p2p_intern *t, const char *s, size_t n);
+const char *p2p_intern_get(p2p_intern *t, const char *s, size_t n);
 
 /* ---- uint64 -> uint32 hash map ---------------------------------------- */
 typedef struct p2p_u64map {

@@ -1,0 +1,310 @@
+/* prof2png: the program.  The only code that reads argv, prints and exits. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "options.h"
+
+static void print_warning(void *ctx, const char *msg)
+{
+    const char *file = ctx;
+    if (file)
+        fprintf(stderr, "prof2png: %s: warning: %s\n", file, msg);
+    else
+        fprintf(stderr, "prof2png: warning: %s\n", msg);
+}
+
+static int report(const p2p_diag *d)
+{
+    char line[1024];
+    fprintf(stderr, "prof2png: %s\n", p2p_diag_format(d, line, sizeof line));
+    return d->code == P2P_EUSAGE ? P2P_EXIT_USAGE : P2P_EXIT_INPUT;
+}
+
+static int usage(const char *msg)
+{
+    fprintf(stderr, "prof2png: %s\n", msg);
+    return P2P_EXIT_USAGE;
+}
+
+/* The format of an input given no -f: the first bytes decide. */
+static const p2p_format *sniff(const p2p_input *in)
+{
+    if (in->size && (in->data[0] == '{' || in->data[0] == ('{' | 0x80)))
+        return p2p_format_find("pstats");
+    return NULL;
+}
+
+static const char *format_names(void)
+{
+    static char names[256];
+    size_t n;
+    const p2p_format *f = p2p_formats(&n);
+    names[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strncat(names, ", ", sizeof names - strlen(names) - 1);
+        strncat(names, f[i].name, sizeof names - strlen(names) - 1);
+    }
+    return names;
+}
+
+static int load_theme(const char *name, p2p_theme *t, p2p_diag *d)
+{
+    if (p2p_theme_builtin(name, t) == 0)
+        return 0;
+    size_t len = strlen(name);
+    if (!strchr(name, '/') && !(len > 6 && strcmp(name + len - 6, ".theme") == 0)) {
+        p2p_diag_init(d, NULL);
+        return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "invalid colormap '%s' (expected %s, or a .theme file)", name,
+                            p2p_theme_names());
+    }
+    p2p_input in;
+    int rc = p2p_input_read(name, &in, d);
+    if (rc)
+        return rc;
+    p2p_diag_init(d, name);
+    rc = p2p_theme_parse((const char *)in.data, in.size, t, d);
+    p2p_input_release(&in);
+    return rc;
+}
+
+/* Parse inputs [first, first+n) into a profile with its derived events. */
+static int load_profile(const p2p_format *fmt, p2p_input *inputs, size_t n, p2p_profile **out, p2p_diag *d)
+{
+    p2p_parse_opts po = {print_warning, (void *)inputs[0].name};
+    p2p_diag_init(d, inputs[0].name);
+    int rc = fmt->parse(inputs, n, &po, out, d);
+    if (rc)
+        return rc;
+    (*out)->warn = print_warning;
+    (*out)->warn_ctx = NULL;
+    p2p_diag_init(d, n == 1 ? inputs[0].name : NULL);
+    rc = p2p_derive_events(*out, fmt->derive, d);
+    if (rc) {
+        p2p_profile_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int prune_profile(p2p_profile *p, const p2p_cli_options *o, bool is_compare)
+{
+    p2p_prune_opts po = {o->node_thres / 100.0, o->edge_thres / 100.0, o->paths, o->npaths,
+                         o->color_nodes_by_selftime};
+    p2p_prune(p, &po);
+    if (o->root) {
+        p2p_fid *ids;
+        size_t n;
+        if (p2p_select_functions(p, o->root, &ids, &n) < 0)
+            return usage("out of memory");
+        if (!n && !is_compare) {
+            fprintf(stderr, "prof2png: root node %s not found (might already be pruned : try -e0 -n0 flags)\n",
+                    o->root);
+            return P2P_EXIT_INPUT;
+        }
+        int rc = p2p_prune_root(p, ids, n, o->depth);
+        free(ids);
+        if (rc)
+            return usage("out of memory");
+    }
+    if (o->leaf && !is_compare) {
+        p2p_fid *ids;
+        size_t n;
+        if (p2p_select_functions(p, o->leaf, &ids, &n) < 0)
+            return usage("out of memory");
+        if (!n) {
+            fprintf(stderr, "prof2png: leaf node %s not found (maybe already pruned : try -e0 -n0 flags)\n",
+                    o->leaf);
+            return P2P_EXIT_INPUT;
+        }
+        int rc = p2p_prune_leaf(p, ids, n, o->depth);
+        free(ids);
+        if (rc)
+            return usage("out of memory");
+    }
+    return 0;
+}
+
+/* The output format: -T, else the extension of -o, else DOT. */
+static const char *output_type(const p2p_cli_options *o)
+{
+    if (o->type)
+        return o->type;
+    if (!o->output)
+        return "dot";
+    const char *dot = strrchr(o->output, '.');
+    const char *slash = strrchr(o->output, '/');
+    if (!dot || (slash && dot < slash))
+        return "dot";
+    static char ext[16];
+    size_t n = strlen(dot + 1);
+    if (n == 0 || n >= sizeof ext)
+        return "dot";
+    for (size_t i = 0; i <= n; i++)
+        ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
+    if (strcmp(ext, "gv") == 0 || p2p_render_supported(ext))
+        return ext;
+    return "dot";
+}
+
+static int write_stdout(const char *data, size_t len)
+{
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "prof2png: cannot write to standard output: %s\n", strerror(errno));
+        return P2P_EXIT_INPUT;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    p2p_cli_options o;
+    char err[512];
+    int prc = p2p_cli_parse(argc, argv, &o, err, sizeof err);
+    if (prc > 0)
+        return P2P_EXIT_OK;
+    if (prc < 0) {
+        p2p_cli_options_free(&o);
+        return usage(err);
+    }
+    /* a closed pipe is reported as a write error, not a silent death */
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = P2P_EXIT_OK;
+    p2p_diag d;
+    p2p_input *inputs = NULL;
+    p2p_profile *p1 = NULL, *p2 = NULL;
+    p2p_graph *g = NULL;
+    char *dot = NULL, *pic = NULL;
+    size_t ninputs = o.ninputs;
+
+    const char *type = output_type(&o);
+    bool want_dot = strcmp(type, "dot") == 0 || strcmp(type, "gv") == 0;
+    if (!want_dot && !p2p_render_supported(type)) {
+        snprintf(err, sizeof err, "-T: unknown output format '%s' (expected dot, gv, png, svg, pdf, ps, eps, jpg, gif, xdot, json or plain)", type);
+        rc = usage(err);
+        goto out;
+    }
+    const p2p_format *fmt = NULL;
+    if (o.format && !(fmt = p2p_format_find(o.format))) {
+        snprintf(err, sizeof err, "invalid format '%s' (expected %s)", o.format, format_names());
+        rc = usage(err);
+        goto out;
+    }
+    p2p_theme theme;
+    if (load_theme(o.colormap, &theme, &d)) {
+        rc = report(&d);
+        goto out;
+    }
+    if (p2p_theme_set_skew(&theme, o.skew) < 0) {
+        rc = usage("--skew: must not be negative");
+        goto out;
+    }
+    if (ninputs == 0) {
+        rc = usage("no input file given (see --help)");
+        goto out;
+    }
+    if (o.compare && ninputs < 2) {
+        rc = usage("--compare needs two input files");
+        goto out;
+    }
+
+    inputs = calloc(ninputs, sizeof *inputs);
+    if (!inputs) {
+        rc = usage("out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < ninputs; i++) {
+        p2p_diag_init(&d, o.inputs[i]);
+        if (p2p_input_read(o.inputs[i], &inputs[i], &d)) {
+            rc = report(&d);
+            goto out;
+        }
+    }
+    if (!fmt) {
+        fmt = sniff(&inputs[0]);
+        if (!fmt) {
+            fprintf(stderr, "prof2png: %s: cannot tell the format of this input; give it with -f (known: %s)\n",
+                    inputs[0].name, format_names());
+            rc = P2P_EXIT_INPUT;
+            goto out;
+        }
+    }
+    if (ninputs > 1 && !fmt->multiple_inputs && !o.compare) {
+        rc = usage("incorrect number of arguments: this format reads one input");
+        goto out;
+    }
+
+    if (o.compare) {
+        /* as gprof2dot: the last two inputs */
+        if ((rc = load_profile(fmt, &inputs[ninputs - 2], 1, &p1, &d)) ||
+            (rc = load_profile(fmt, &inputs[ninputs - 1], 1, &p2, &d))) {
+            rc = report(&d);
+            goto out;
+        }
+        if ((rc = prune_profile(p1, &o, true)) || (rc = prune_profile(p2, &o, true)))
+            goto out;
+    } else {
+        if (load_profile(fmt, inputs, ninputs, &p1, &d)) {
+            rc = report(&d);
+            goto out;
+        }
+        if ((rc = prune_profile(p1, &o, false)))
+            goto out;
+    }
+
+    p2p_label_opts lo = {o.strip, o.wrap, o.n_node_events ? o.node_events : NULL, o.n_node_events,
+                         o.show_samples, o.time_format};
+    p2p_diag_init(&d, NULL);
+    if (o.compare) {
+        p2p_compare_opts co = {o.compare_tolerance, o.compare_only_slower, o.compare_only_faster,
+                               o.compare_color_by_difference};
+        if (p2p_graph_compare(p1, p2, &theme, &lo, &co, &g, &d)) {
+            rc = report(&d);
+            goto out;
+        }
+    } else if (p2p_graph_build(p1, &theme, &lo, &g, &d)) {
+        rc = report(&d);
+        goto out;
+    }
+
+    size_t dotlen;
+    if (p2p_dot_write(g, &dot, &dotlen)) {
+        rc = usage("out of memory writing DOT");
+        goto out;
+    }
+    const char *data = dot;
+    size_t len = dotlen;
+    if (!want_dot) {
+        p2p_diag_init(&d, o.output);
+        if (p2p_render(dot, dotlen, type, &pic, &len, &d)) {
+            rc = report(&d);
+            goto out;
+        }
+        data = pic;
+    }
+    if (o.output && strcmp(o.output, "-") != 0) {
+        p2p_diag_init(&d, o.output);
+        if (p2p_write_file_atomic(o.output, data, len, &d))
+            rc = report(&d);
+    } else {
+        rc = write_stdout(data, len);
+    }
+
+out:
+    free(pic);
+    free(dot);
+    p2p_graph_free(g);
+    p2p_profile_free(p1);
+    p2p_profile_free(p2);
+    if (inputs)
+        for (size_t i = 0; i < ninputs; i++)
+            p2p_input_release(&inputs[i]);
+    free(inputs);
+    p2p_cli_options_free(&o);
+    return rc;
+}

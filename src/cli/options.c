@@ -1,0 +1,287 @@
+/* prof2png command line parsing: gprof2dot's option names, plus ours. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+    OPT_SKEW = 256,
+    OPT_SELFTIME,
+    OPT_SHOW_SAMPLES,
+    OPT_NODE_LABEL,
+    OPT_TIME_FORMAT,
+    OPT_DEPTH,
+    OPT_COMPARE,
+    OPT_COMPARE_TOL,
+    OPT_COMPARE_SLOWER,
+    OPT_COMPARE_FASTER,
+    OPT_COMPARE_BYDIFF,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"type", required_argument, NULL, 'T'},
+    {"format", required_argument, NULL, 'f'},
+    {"node-thres", required_argument, NULL, 'n'},
+    {"edge-thres", required_argument, NULL, 'e'},
+    {"colormap", required_argument, NULL, 'c'},
+    {"colourmap", required_argument, NULL, 'c'},
+    {"strip", no_argument, NULL, 's'},
+    {"wrap", no_argument, NULL, 'w'},
+    {"skew", required_argument, NULL, OPT_SKEW},
+    {"color-nodes-by-selftime", no_argument, NULL, OPT_SELFTIME},
+    {"colour-nodes-by-selftime", no_argument, NULL, OPT_SELFTIME},
+    {"show-samples", no_argument, NULL, OPT_SHOW_SAMPLES},
+    {"node-label", required_argument, NULL, OPT_NODE_LABEL},
+    {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
+    {"root", required_argument, NULL, 'z'},
+    {"leaf", required_argument, NULL, 'l'},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"path", required_argument, NULL, 'p'},
+    {"compare", no_argument, NULL, OPT_COMPARE},
+    {"compare-tolerance", required_argument, NULL, OPT_COMPARE_TOL},
+    {"compare-only-slower", no_argument, NULL, OPT_COMPARE_SLOWER},
+    {"compare-only-faster", no_argument, NULL, OPT_COMPARE_FASTER},
+    {"compare-color-by-difference", no_argument, NULL, OPT_COMPARE_BYDIFF},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+void p2p_cli_usage(FILE *fp)
+{
+    fputs(
+        "usage: prof2png [options] [INPUT] ...\n"
+        "\n"
+        "Turn profiler output into a call graph: DOT text, or a PNG/SVG/PDF picture\n"
+        "rendered in process with Graphviz (no `dot` program needed).\n"
+        "\n"
+        "Input and output:\n"
+        "  -f, --format FORMAT     input format: pstats (more formats are coming)\n"
+        "                          [default: detected from the input; pstats files are\n"
+        "                          recognised by their first byte]\n"
+        "  -o, --output FILE       output file [default: DOT on stdout].  The format is\n"
+        "                          taken from the extension: .png .svg .pdf .ps .jpg\n"
+        "                          render a picture; .dot, .gv and any other name get\n"
+        "                          DOT.  The file is written whole or not at all.\n"
+        "  -T, --type FMT          output format, overriding the extension: dot, gv,\n"
+        "                          png, svg, pdf, ps, eps, jpg, gif, xdot, json, plain\n"
+        "\n"
+        "Pruning:\n"
+        "  -n, --node-thres PCT    drop nodes below this percentage of the total\n"
+        "                          [default: 0.5]\n"
+        "  -e, --edge-thres PCT    drop edges below this percentage [default: 0.1]\n"
+        "  -z, --root GLOB         show only descendants of the matching function(s)\n"
+        "  -l, --leaf GLOB         show only ancestors of the matching function(s)\n"
+        "      --depth N           with -z/-l: at most N calls away (shortest path)\n"
+        "                          [default: -1, no limit]\n"
+        "  -p, --path PATH         keep only functions whose file starts with PATH (or\n"
+        "                          whose module contains it); repeatable\n"
+        "\n"
+        "Labels and colours:\n"
+        "  -c, --colormap MAP      colour map: bw, color, gray, pink, print, or the path\n"
+        "                          of a .theme file [default: color]\n"
+        "      --skew S            skew the colour curve; < 1 gives more variety to low\n"
+        "                          percentages, > 1 less [default: 1.0]\n"
+        "  -s, --strip             strip C++ parameters, templates and const\n"
+        "  -w, --wrap              wrap long function names\n"
+        "      --node-label M      what nodes show, repeatable: total-time-percentage,\n"
+        "                          self-time-percentage, total-time, self-time\n"
+        "                          [default: total-time-percentage, self-time-percentage]\n"
+        "      --show-samples      also show sample counts\n"
+        "      --time-format FMT   printf format of times (e, f or g conversions)\n"
+        "                          [default: %.7g]\n"
+        "      --color-nodes-by-selftime  colour nodes by self time, not total time\n"
+        "                          (also spelled --colour-nodes-by-selftime)\n"
+        "\n"
+        "Comparing two profiles:\n"
+        "      --compare           draw the first profile annotated with its differences\n"
+        "                          from the second: prof2png --compare A B\n"
+        "      --compare-tolerance PCT  smaller differences count as none [default: 0.001]\n"
+        "      --compare-only-slower    mark only functions slower in the second profile\n"
+        "      --compare-only-faster    mark only functions faster in the second profile\n"
+        "      --compare-color-by-difference  colour nodes by the size of the difference\n"
+        "\n"
+        "  -h, --help              show this help and exit\n"
+        "      --version           show the version and exit\n"
+        "\n"
+        "Several pstats inputs are merged, as pstats.Stats(a, b, ...) merges them.\n"
+        "\n"
+        "Exit status: 0 success; 1 bad or unreadable input, or an output that cannot\n"
+        "be written (no output file is left behind); 2 bad command line.\n",
+        fp);
+}
+
+static int usage_error(char *err, size_t n, const char *fmt, const char *arg)
+{
+    snprintf(err, n, fmt, arg);
+    return -1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == s || *end || errno == ERANGE || isnan(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A time format must hold exactly one floating conversion (e, f, g, a in
+ * either case) and otherwise only literal text and %%: anything else would
+ * make printf read an argument that is not there. */
+static int valid_time_format(const char *s)
+{
+    int conversions = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p != '%')
+            continue;
+        p++;
+        if (*p == '%')
+            continue;
+        while (*p && strchr("-+ #0", *p))
+            p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == '.') {
+            p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+        if (!*p || !strchr("eEfFgGaA", *p))
+            return 0;
+        conversions++;
+    }
+    return conversions == 1;
+}
+
+static const struct {
+    const char *name;
+    p2p_event event;
+} node_labels[] = {
+    {"self-time", P2P_TIME},
+    {"self-time-percentage", P2P_TIME_RATIO},
+    {"total-time", P2P_TOTAL_TIME},
+    {"total-time-percentage", P2P_TOTAL_TIME_RATIO},
+};
+
+int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t errsize)
+{
+    memset(o, 0, sizeof *o);
+    o->node_thres = 0.5;
+    o->edge_thres = 0.1;
+    o->colormap = "color";
+    o->skew = 1.0;
+    o->depth = -1;
+    o->compare_tolerance = 0.001;
+
+    optind = 1;
+    opterr = 0;
+    int c, longindex;
+    while ((c = getopt_long(argc, argv, ":o:T:f:n:e:c:swz:l:p:h", long_options, &longindex)) != -1) {
+        const char *arg = optarg;
+        switch (c) {
+        case 'o': o->output = arg; break;
+        case 'T': o->type = arg; break;
+        case 'f': o->format = arg; break;
+        case 'n':
+            if (parse_double(arg, &o->node_thres) < 0)
+                return usage_error(err, errsize, "-n/--node-thres: expected a percentage, found '%s'", arg);
+            break;
+        case 'e':
+            if (parse_double(arg, &o->edge_thres) < 0)
+                return usage_error(err, errsize, "-e/--edge-thres: expected a percentage, found '%s'", arg);
+            break;
+        case 'c': o->colormap = arg; break;
+        case 's': o->strip = true; break;
+        case 'w': o->wrap = true; break;
+        case OPT_SKEW:
+            if (parse_double(arg, &o->skew) < 0 || o->skew < 0)
+                return usage_error(err, errsize, "--skew: expected a number >= 0, found '%s'", arg);
+            break;
+        case OPT_SELFTIME: o->color_nodes_by_selftime = true; break;
+        case OPT_SHOW_SAMPLES: o->show_samples = true; break;
+        case OPT_NODE_LABEL: {
+            size_t k;
+            for (k = 0; k < sizeof node_labels / sizeof node_labels[0]; k++)
+                if (strcmp(node_labels[k].name, arg) == 0)
+                    break;
+            if (k == sizeof node_labels / sizeof node_labels[0])
+                return usage_error(err, errsize,
+                                   "--node-label: expected self-time, self-time-percentage, total-time or "
+                                   "total-time-percentage, found '%s'",
+                                   arg);
+            if (o->n_node_events == P2P_MAX_NODE_LABELS)
+                return usage_error(err, errsize, "--node-label: too many (%s)", "at most 32");
+            o->node_events[o->n_node_events++] = node_labels[k].event;
+            break;
+        }
+        case OPT_TIME_FORMAT:
+            if (!valid_time_format(arg))
+                return usage_error(err, errsize,
+                                   "--time-format: expected a printf format with one e, f or g conversion, "
+                                   "found '%s'",
+                                   arg);
+            o->time_format = arg;
+            break;
+        case 'z': o->root = arg; break;
+        case 'l': o->leaf = arg; break;
+        case OPT_DEPTH: {
+            char *end;
+            errno = 0;
+            long v = strtol(arg, &end, 10);
+            if (end == arg || *end || errno || v < -1 || v > 1000000000L)
+                return usage_error(err, errsize, "--depth: expected an integer >= -1, found '%s'", arg);
+            o->depth = (int)v;
+            break;
+        }
+        case 'p': {
+            const char **n = realloc(o->paths, (o->npaths + 1) * sizeof *n);
+            if (!n)
+                return usage_error(err, errsize, "%s", "out of memory");
+            o->paths = n;
+            o->paths[o->npaths++] = arg;
+            break;
+        }
+        case OPT_COMPARE: o->compare = true; break;
+        case OPT_COMPARE_TOL:
+            if (parse_double(arg, &o->compare_tolerance) < 0 || o->compare_tolerance <= 0)
+                return usage_error(err, errsize, "--compare-tolerance: expected a percentage > 0, found '%s'", arg);
+            break;
+        case OPT_COMPARE_SLOWER: o->compare_only_slower = true; break;
+        case OPT_COMPARE_FASTER: o->compare_only_faster = true; break;
+        case OPT_COMPARE_BYDIFF: o->compare_color_by_difference = true; break;
+        case 'h': p2p_cli_usage(stdout); return 1;
+        case OPT_VERSION: printf("prof2png %s\n", PROF2PNG_VERSION); return 1;
+        case ':':
+            if (optopt)
+                snprintf(err, errsize, "option -%c needs an argument", optopt);
+            else
+                snprintf(err, errsize, "option %s needs an argument", argv[optind - 1]);
+            return -1;
+        default:
+            if (optopt)
+                snprintf(err, errsize, "unknown option -%c (see --help)", optopt);
+            else
+                snprintf(err, errsize, "unknown or ambiguous option %s (see --help)", argv[optind - 1]);
+            return -1;
+        }
+    }
+    o->inputs = argv + optind;
+    o->ninputs = (size_t)(argc - optind);
+    return 0;
+}
+
+void p2p_cli_options_free(p2p_cli_options *o)
+{
+    free(o->paths);
+    o->paths = NULL;
+}

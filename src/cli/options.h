@@ -1,0 +1,50 @@
+/* prof2png command line: the options struct every stage reads. */
+#ifndef P2P_CLI_OPTIONS_H
+#define P2P_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "prof2png/prof2png.h"
+
+#define P2P_EXIT_OK 0
+#define P2P_EXIT_INPUT 1 /* bad input, or an output that cannot be written */
+#define P2P_EXIT_USAGE 2 /* bad command line */
+
+#define P2P_MAX_NODE_LABELS 32
+
+typedef struct p2p_cli_options {
+    const char *output;          /* -o; NULL = stdout */
+    const char *type;            /* -T; NULL = from -o's extension, else dot */
+    const char *format;          /* -f; NULL = not given */
+    double node_thres;           /* -n, percent */
+    double edge_thres;           /* -e, percent */
+    const char *colormap;        /* -c: a built-in name or a .theme file */
+    double skew;
+    bool strip, wrap, color_nodes_by_selftime, show_samples;
+    p2p_event node_events[P2P_MAX_NODE_LABELS];
+    size_t n_node_events;        /* 0 = the default list */
+    const char *time_format;
+    const char *root, *leaf;     /* -z, -l; NULL = none */
+    int depth;
+    const char **paths;          /* -p, repeatable */
+    size_t npaths;
+    bool compare;
+    double compare_tolerance;
+    bool compare_only_slower, compare_only_faster, compare_color_by_difference;
+    char **inputs;
+    size_t ninputs;
+} p2p_cli_options;
+
+/* Parse argv into *o.  Returns 0 to go on, 1 when --help or --version was
+ * handled (exit 0), or -1 for a usage error with the message in err. */
+int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t errsize);
+
+/* Release what p2p_cli_parse allocated. */
+void p2p_cli_options_free(p2p_cli_options *o);
+
+/* Print the --help text. */
+void p2p_cli_usage(FILE *fp);
+
+#endif

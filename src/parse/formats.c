@@ -1,0 +1,23 @@
+/* The table of input formats: one entry per parser file. */
+#include <string.h>
+
+#include "prof2png/parse.h"
+
+static const p2p_format formats[] = {
+    {"pstats", NULL, true, P2P_DERIVE_PSTATS, p2p_parse_pstats},
+};
+
+const p2p_format *p2p_formats(size_t *n)
+{
+    *n = sizeof formats / sizeof formats[0];
+    return formats;
+}
+
+const p2p_format *p2p_format_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcmp(formats[i].name, name) == 0 || (formats[i].alias && strcmp(formats[i].alias, name) == 0))
+            return &formats[i];
+    }
+    return NULL;
+}

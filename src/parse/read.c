@@ -1,0 +1,113 @@
+/* Stage "read": a whole input in memory, mapped when it is a regular file,
+ * read in large blocks otherwise (pipes, stdin). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "prof2png/parse.h"
+
+enum { KIND_NONE = 0, KIND_MMAP, KIND_MALLOC };
+
+void p2p_input_from_memory(p2p_input *in, const char *name, const void *data, size_t size)
+{
+    memset(in, 0, sizeof *in);
+    in->name = name;
+    in->data = data;
+    in->size = size;
+}
+
+static int read_all(int fd, p2p_input *in, p2p_diag *d)
+{
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *buf = malloc(cap);
+    if (!buf)
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory reading the input");
+    for (;;) {
+        if (cap - len < 4096) {
+            if (cap > SIZE_MAX / 2) {
+                free(buf);
+                return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "input too large");
+            }
+            unsigned char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory reading the input (%zu bytes read)", len);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            return p2p_diag_set(d, P2P_EIO, 0, (int64_t)len, "cannot read: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    in->data = buf;
+    in->size = len;
+    in->priv_base = buf;
+    in->priv_kind = KIND_MALLOC;
+    return 0;
+}
+
+int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
+{
+    memset(in, 0, sizeof *in);
+    in->name = path;
+    if (d)
+        d->file = path;
+    if (strcmp(path, "-") == 0) {
+        in->name = "<stdin>";
+        if (d)
+            d->file = in->name;
+        return read_all(STDIN_FILENO, in, d);
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return p2p_diag_set(d, P2P_EIO, 0, -1, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return p2p_diag_set(d, P2P_EIO, 0, -1, "cannot stat: %s", strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return p2p_diag_set(d, P2P_EIO, 0, -1, "is a directory, expected a profile file");
+    }
+    int rc = 0;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            (void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+            in->data = m;
+            in->size = (size_t)st.st_size;
+            in->priv_base = m;
+            in->priv_len = (size_t)st.st_size;
+            in->priv_kind = KIND_MMAP;
+            close(fd);
+            return 0;
+        }
+    }
+    rc = read_all(fd, in, d);
+    close(fd);
+    return rc;
+}
+
+void p2p_input_release(p2p_input *in)
+{
+    if (in->priv_kind == KIND_MMAP)
+        munmap(in->priv_base, in->priv_len);
+    else if (in->priv_kind == KIND_MALLOC)
+        free(in->priv_base);
+    memset(in, 0, sizeof *in);
+}
