@@ -92,7 +92,7 @@ static void svg_of_sample_is_svg(void **state)
     text[len] = '\0';
     assert_non_null(strstr(text, "<svg"));
     assert_non_null(strstr(text, "</svg>"));
-    assert_non_null(strstr(text, "myapp:18:heavy"));
+    assert_non_null(strstr(text, "myapp:17:heavy"));
     assert_non_null(strstr(text, "#ff0000"));
     free(text);
     free(svg);
