@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerate the expected DOT of every golden case from a prof2png binary,
+# and, when GPROF2DOT names a gprof2dot.py (kept outside this repository),
+# check each one against gprof2dot's own output with the shared dotdiff tool.
+#   usage: tests/golden/regen.sh BUILD/prof2png [DOTDIFF]
+# Cases where gprof2dot cannot read the input (Python 2.7 and 3.6-3.10
+# profile-module files) are checked by hand instead.
+set -eu
+bin=$(realpath "$1")
+dotdiff=${2:-}
+cd "$(dirname "$0")/../.."
+while IFS=$'\t' read -r inputs args expected; do
+  case "$inputs" in ''|'#'*) continue ;; esac
+  # shellcheck disable=SC2086
+  "$bin" $args $inputs > "tests/golden/$expected"
+  if [ -n "${GPROF2DOT:-}" ] && [ -n "$dotdiff" ]; then
+    # shellcheck disable=SC2086
+    if python3 "$GPROF2DOT" $args $inputs > /tmp/regen-ref.dot 2>/dev/null; then
+      "$dotdiff" --mask-addresses /tmp/regen-ref.dot "tests/golden/$expected" > /dev/null \
+        && echo "ok      $expected" || echo "DIFFERS $expected"
+    else
+      echo "gprof2dot fails: $expected"
+    fi
+  fi
+done < tests/golden/cases.tsv
