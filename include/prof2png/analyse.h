@@ -19,7 +19,8 @@ extern "C" {
 
 /* §5.1: find strongly connected components with more than one member and
  * record them as cycles (replacing none: the profile must have no cycles
- * yet).  Returns 0 or P2P_ENOMEM. */
+ * yet).  Returns 0, P2P_ENOMEM, or P2P_EUSAGE when the profile already
+ * has cycles. */
 int p2p_find_cycles(p2p_profile *p, p2p_diag *d);
 
 /* §5.2: set call.ratio from event `e` on every non-self call. */
