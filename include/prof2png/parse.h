@@ -44,6 +44,7 @@ void p2p_input_release(p2p_input *in);
 typedef struct p2p_parse_opts {
     p2p_warn_fn warn;     /* warnings of the parse; may be NULL */
     void *warn_ctx;
+    const char *event;    /* callgrind: the event to use by name; NULL = the first */
 } p2p_parse_opts;
 
 /* Which derived-data recipe (analyse.h) a format needs after parsing. */
@@ -77,6 +78,19 @@ const p2p_format *p2p_formats(size_t *n);
 /* Parsers (one per file in src/parse/). */
 int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
                      p2p_profile **out, p2p_diag *d);
+/* GNU gprof text (SEMANTICS.md §3): one input.  P2P_EFORMAT when it holds
+ * neither a call graph nor a flat profile; a flat profile alone gives nodes
+ * without calls and a warning.  Bad lines are skipped with a warning naming
+ * their line, through opts->warn. */
+int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                    p2p_diag *d);
+/* Callgrind/cachegrind (SEMANTICS.md §4): several inputs merge into one
+ * profile.  P2P_EUSAGE when opts->event names an event an input lacks (the
+ * message lists its events); P2P_EFORMAT for a cost line before `events:`
+ * or an input that is not callgrind at all.  Other bad lines are skipped
+ * with one warning per kind and input, through opts->warn. */
+int p2p_parse_callgrind(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                        p2p_diag *d);
 
 #ifdef __cplusplus
 }
