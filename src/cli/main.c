@@ -75,7 +75,7 @@ static int load_theme(const char *name, p2p_theme *t, p2p_diag *d)
 /* Parse inputs [first, first+n) into a profile with its derived events. */
 static int load_profile(const p2p_format *fmt, p2p_input *inputs, size_t n, p2p_profile **out, p2p_diag *d)
 {
-    p2p_parse_opts po = {print_warning, (void *)inputs[0].name};
+    p2p_parse_opts po = {.warn = print_warning, .warn_ctx = (void *)inputs[0].name};
     p2p_diag_init(d, inputs[0].name);
     int rc = fmt->parse(inputs, n, &po, out, d);
     if (rc)
