@@ -40,26 +40,10 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-/* An approximation of Python's str.isalnum() for one code point, without
- * Unicode tables: ASCII exactly, Latin-1 exactly, and above that everything
- * except the blocks of punctuation, symbols, spaces and emoji.  A wrong
- * answer only decides between a bare and a quoted (always valid) DOT id. */
+/* Python's str.isalnum() for one code point: a word character but '_'. */
 static int is_alnum_cp(uint32_t c)
 {
-    if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (c < 0x100) {
-        if (c == 0xaa || c == 0xb5 || c == 0xba || c == 0xb2 || c == 0xb3 || c == 0xb9 ||
-            (c >= 0xbc && c <= 0xbe))
-            return 1;
-        return c >= 0xc0 && c != 0xd7 && c != 0xf7;
-    }
-    if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x2e00 && c <= 0x2e7f) || (c >= 0x3000 && c <= 0x3004) ||
-        (c >= 0x3008 && c <= 0x3020) || (c >= 0xd800 && c <= 0xf8ff) || (c >= 0xfe10 && c <= 0xfe6f) ||
-        (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) || (c >= 0xfff0 && c <= 0xffff) ||
-        (c >= 0x1f000 && c <= 0x1faff))
-        return 0;
-    return 1;
+    return c != '_' && p2p_uc_is_word(c);
 }
 
 static int is_bare(const char *s)

@@ -70,4 +70,12 @@ static inline uint64_t p2p_hash_u64(uint64_t x)
     return x;
 }
 
+/* ---- Unicode classes of Python 3.11 (code points) ----------------------- */
+/* c.isalnum() or c == '_' (regex \\w) */
+int p2p_uc_is_word(uint32_t c);
+/* c.isdecimal() (regex \\d) */
+int p2p_uc_is_decimal(uint32_t c);
+/* c.isspace() */
+int p2p_uc_is_space(uint32_t c);
+
 #endif
