@@ -30,12 +30,18 @@ static int usage(const char *msg)
     return P2P_EXIT_USAGE;
 }
 
-/* The format of an input given no -f: the first bytes decide. */
+/* The format of an input given no -f: the first bytes decide, and anything
+ * not recognised is gprof text, gprof2dot's default. */
 static const p2p_format *sniff(const p2p_input *in)
 {
-    if (in->size && (in->data[0] == '{' || in->data[0] == ('{' | 0x80)))
+    const unsigned char *b = in->data;
+    size_t n = in->size < 4096 ? in->size : 4096;
+    if (n && (b[0] == '{' || b[0] == ('{' | 0x80)))
         return p2p_format_find("pstats");
-    return NULL;
+    if (memmem(b, n, "# callgrind format", 18) || (n >= 7 && memcmp(b, "events:", 7) == 0) ||
+        memmem(b, n, "\nevents:", 8) || (n >= 8 && memcmp(b, "version:", 8) == 0))
+        return p2p_format_find("callgrind");
+    return p2p_format_find("prof");
 }
 
 static const char *format_names(void)
@@ -73,9 +79,10 @@ static int load_theme(const char *name, p2p_theme *t, p2p_diag *d)
 }
 
 /* Parse inputs [first, first+n) into a profile with its derived events. */
-static int load_profile(const p2p_format *fmt, p2p_input *inputs, size_t n, p2p_profile **out, p2p_diag *d)
+static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *inputs, size_t n,
+                        p2p_profile **out, p2p_diag *d)
 {
-    p2p_parse_opts po = {.warn = print_warning, .warn_ctx = (void *)inputs[0].name};
+    p2p_parse_opts po = {.warn = print_warning, .warn_ctx = (void *)inputs[0].name, .event = o->event};
     p2p_diag_init(d, inputs[0].name);
     int rc = fmt->parse(inputs, n, &po, out, d);
     if (rc)
@@ -241,15 +248,15 @@ int main(int argc, char **argv)
 
     if (o.compare) {
         /* as gprof2dot: the last two inputs */
-        if ((rc = load_profile(fmt, &inputs[ninputs - 2], 1, &p1, &d)) ||
-            (rc = load_profile(fmt, &inputs[ninputs - 1], 1, &p2, &d))) {
+        if ((rc = load_profile(&o, fmt, &inputs[ninputs - 2], 1, &p1, &d)) ||
+            (rc = load_profile(&o, fmt, &inputs[ninputs - 1], 1, &p2, &d))) {
             rc = report(&d);
             goto out;
         }
         if ((rc = prune_profile(p1, &o, true)) || (rc = prune_profile(p2, &o, true)))
             goto out;
     } else {
-        if (load_profile(fmt, inputs, ninputs, &p1, &d)) {
+        if (load_profile(&o, fmt, inputs, ninputs, &p1, &d)) {
             rc = report(&d);
             goto out;
         }

@@ -20,12 +20,14 @@ enum {
     OPT_COMPARE_FASTER,
     OPT_COMPARE_BYDIFF,
     OPT_VERSION,
+    OPT_EVENT,
 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"type", required_argument, NULL, 'T'},
     {"format", required_argument, NULL, 'f'},
+    {"event", required_argument, NULL, OPT_EVENT},
     {"node-thres", required_argument, NULL, 'n'},
     {"edge-thres", required_argument, NULL, 'e'},
     {"colormap", required_argument, NULL, 'c'},
@@ -54,20 +56,36 @@ static const struct option long_options[] = {
 
 void p2p_cli_usage(FILE *fp)
 {
-    fputs(
-        "usage: prof2png [options] [INPUT] ...\n"
+    char names[512] = "";
+    size_t n;
+    const p2p_format *f = p2p_formats(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strncat(names, ", ", sizeof names - strlen(names) - 1);
+        strncat(names, f[i].name, sizeof names - strlen(names) - 1);
+        if (f[i].alias) {
+            strncat(names, " (or ", sizeof names - strlen(names) - 1);
+            strncat(names, f[i].alias, sizeof names - strlen(names) - 1);
+            strncat(names, ")", sizeof names - strlen(names) - 1);
+        }
+    }
+    fprintf(
+        fp, "usage: prof2png [options] [INPUT] ...\n"
         "\n"
         "Turn profiler output into a call graph: DOT text, or a PNG/SVG/PDF picture\n"
         "rendered in process with Graphviz (no `dot` program needed).\n"
         "\n"
         "Input and output:\n"
-        "  -f, --format FORMAT     input format: pstats (more formats are coming)\n"
-        "                          [default: detected from the input; pstats files are\n"
-        "                          recognised by their first byte]\n"
+        "  -f, --format FORMAT     input format: %s\n"
+        "                          [default: detected from the first bytes: pstats,\n"
+        "                          callgrind; anything else is read as prof, gprof's\n"
+        "                          text, as gprof2dot does]\n"
         "  -o, --output FILE       output file [default: DOT on stdout].  The format is\n"
         "                          taken from the extension: .png .svg .pdf .ps .jpg\n"
         "                          render a picture; .dot, .gv and any other name get\n"
         "                          DOT.  The file is written whole or not at all.\n"
+        "      --event NAME        callgrind: the event to graph (Ir, Dr, sysTime, ...)\n"
+        "                          [default: the first event of the file]\n"
         "  -T, --type FMT          output format, overriding the extension: dot, gv,\n"
         "                          png, svg, pdf, ps, eps, jpg, gif, xdot, json, plain\n"
         "\n"
@@ -94,7 +112,7 @@ void p2p_cli_usage(FILE *fp)
         "                          [default: total-time-percentage, self-time-percentage]\n"
         "      --show-samples      also show sample counts\n"
         "      --time-format FMT   printf format of times (e, f or g conversions)\n"
-        "                          [default: %.7g]\n"
+        "                          [default: %%.7g]\n"
         "      --color-nodes-by-selftime  colour nodes by self time, not total time\n"
         "                          (also spelled --colour-nodes-by-selftime)\n"
         "\n"
@@ -113,7 +131,7 @@ void p2p_cli_usage(FILE *fp)
         "\n"
         "Exit status: 0 success; 1 bad or unreadable input, or an output that cannot\n"
         "be written (no output file is left behind); 2 bad command line.\n",
-        fp);
+        names);
 }
 
 static int usage_error(char *err, size_t n, const char *fmt, const char *arg)
@@ -192,6 +210,7 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
         case 'o': o->output = arg; break;
         case 'T': o->type = arg; break;
         case 'f': o->format = arg; break;
+        case OPT_EVENT: o->event = arg; break;
         case 'n':
             if (parse_double(arg, &o->node_thres) < 0)
                 return usage_error(err, errsize, "-n/--node-thres: expected a percentage, found '%s'", arg);

@@ -18,6 +18,7 @@ typedef struct p2p_cli_options {
     const char *output;          /* -o; NULL = stdout */
     const char *type;            /* -T; NULL = from -o's extension, else dot */
     const char *format;          /* -f; NULL = not given */
+    const char *event;           /* --event: callgrind event by name; NULL = the first */
     double node_thres;           /* -n, percent */
     double edge_thres;           /* -e, percent */
     const char *colormap;        /* -c: a built-in name or a .theme file */
