@@ -1,0 +1,635 @@
+/* Python pstats reader (SEMANTICS.md §6).
+ *
+ * A pstats file is one marshalled dict
+ *     (filename, line, funcname) -> (cc, nc, tt, ct, callers)
+ * where callers maps caller keys to (nc, cc, tt, ct) tuples (cProfile) or to
+ * call counts (the pure-Python profile module).  Several files merge as
+ * pstats.Stats(f1, ..., fn) merges them: f1, then fn, fn-1, ..., f2, stats
+ * summed element-wise and caller dicts merged, new keys appended.  The
+ * merged dict is then walked as gprof2dot's PstatsParser walks it.
+ *
+ * Work in three steps: decode each file (marshal.c), fold it into a merged
+ * table of entries (in dict order, with Python's dict semantics for keys
+ * that repeat), then build the profile from the merged table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "prof2png/parse.h"
+#include "marshal.h"
+#include "../util/util.h"
+
+#define NONE32 UINT32_MAX
+#define SCALAR UINT32_MAX /* pcaller.n of a profile-module call count */
+
+typedef struct pkey {
+    const char *filename; /* interned in the profile */
+    const char *func;     /* interned: the function name, or a code object's text */
+    const char *name;     /* interned "module:line:func" */
+    int64_t line;
+    bool is_code;
+    uint32_t hnext;       /* next key with the same hash */
+    p2p_fid fid;          /* P2P_NONE until the final walk meets it */
+    uint32_t entry;       /* merged entry, or NONE32 */
+    uint32_t fstamp, fpair; /* dedup of one stats dict: last pair seen */
+    uint32_t sstamp, sslot; /* dedup of one callers dict */
+    uint32_t cstamp, cslot; /* merge of a callers dict into an entry */
+} pkey;
+
+typedef struct pcaller {
+    uint32_t key, next;
+    uint32_t n;       /* numbers in the tuple, or SCALAR */
+    double scalar;
+    double *v;
+    uint64_t off;     /* where the value was read, for messages */
+} pcaller;
+
+typedef struct pentry {
+    uint32_t key;
+    double cc, nc, tt, ct;
+    uint32_t first, last; /* caller list, insertion order */
+} pentry;
+
+typedef struct src_caller {
+    uint32_t key;
+    const p2p_mval *val;
+} src_caller;
+
+typedef struct pst {
+    p2p_profile *prof;
+    p2p_diag *d;
+    p2p_arena *scratch;
+    pkey *keys;
+    uint32_t nkeys, capkeys;
+    pentry *entries;
+    uint32_t nentries, capentries;
+    pcaller *callers;
+    uint32_t ncallers, capcallers;
+    uint32_t *order;
+    uint32_t norder, caporder;
+    src_caller *tmp;
+    uint32_t ntmp, captmp;
+    const char **strs;  /* interned strings, indexed by a string node's aux - 1 */
+    uint32_t nstrs, capstrs;
+    p2p_u64map keymap;  /* hash of (filename, func, line, is_code) -> key */
+    uint32_t stamp;
+    int64_t budget;     /* caller pairs and numbers left to read in this file */
+    p2p_buf buf;
+    void *grown;        /* RESERVE's temporary */
+} pst;
+
+/* arr reallocated to twice *cap elements (*cap updated), or NULL. */
+static void *grow_array(void *arr, uint32_t *cap, size_t elem)
+{
+    if (*cap >= UINT32_MAX / 2)
+        return NULL;
+    uint32_t n = *cap ? *cap * 2 : 64;
+    void *p = realloc(arr, (size_t)n * elem);
+    if (p)
+        *cap = n;
+    return p;
+}
+
+/* Room for one more element in s->arr (count s->n, capacity s->cap)? */
+#define RESERVE(s, arr, n, cap)                                                        \
+    ((s)->n < (s)->cap ||                                                              \
+     (((s)->grown = grow_array((s)->arr, &(s)->cap, sizeof *(s)->arr)) != NULL &&      \
+      ((s)->arr = (s)->grown, true)))
+
+static int nomem(pst *s)
+{
+    return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory reading the profile");
+}
+
+/* Back-references let a file share one callers dict or one long tuple
+ * among many entries, so that a small file could ask for a huge amount of
+ * work.  Real files never share them: each caller pair costs at least ten
+ * bytes of input.  Allow one unit of work per input byte. */
+static int spend(pst *s, int64_t units, uint64_t off)
+{
+    s->budget -= units;
+    if (s->budget >= 0)
+        return 0;
+    return p2p_diag_set(s->d, P2P_ELIMIT, 0, (int64_t)off,
+                        "the callers of this file repeat too much data through back-references");
+}
+
+/* posixpath.basename(posixpath.splitext(filename)[0]) as byte offsets:
+ * splitext drops the last ".ext" of the last component unless that
+ * component is only dots up to there (".bashrc", "..x" stay whole). */
+static void module_of(const char *fn, size_t len, size_t *start, size_t *mlen)
+{
+    size_t sep = 0, dot = 0; /* 1 + index of the last '/' and '.', 0 if none */
+    for (size_t i = 0; i < len; i++) {
+        if (fn[i] == '/')
+            sep = i + 1;
+        else if (fn[i] == '.')
+            dot = i + 1;
+    }
+    size_t end = len;
+    if (dot > sep) {
+        for (size_t i = sep; i < dot - 1; i++) {
+            if (fn[i] != '.') {
+                end = dot - 1;
+                break;
+            }
+        }
+    }
+    *start = sep;
+    *mlen = end - sep;
+}
+
+static uint64_t key_hash(const char *filename, const char *func, int64_t line, bool is_code)
+{
+    struct {
+        const char *a, *b;
+        int64_t line;
+        uint64_t code;
+    } k = {filename, func, line, is_code};
+    uint64_t h = p2p_hash_bytes(&k, sizeof k);
+    return h == UINT64_MAX ? 0 : h;
+}
+
+static int key_error(pst *s, const p2p_mval *v, const char *what)
+{
+    if (v->type == P2P_M_TUPLE)
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
+                            "expected a function key (filename, line, name), found a tuple of %lu items%s",
+                            (unsigned long)v->len, what);
+    return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
+                        "expected a function key (filename, line, name), found %s%s",
+                        p2p_marshal_type_name(v->type), what);
+}
+
+/* The interned text of a string node; the node's aux caches it, since
+ * marshal back-references share one node among many keys. */
+static const char *string_of(pst *s, p2p_mval *v)
+{
+    if (v->aux && v->aux <= s->nstrs)
+        return s->strs[v->aux - 1];
+    if (!RESERVE(s, strs, nstrs, capstrs))
+        return NULL;
+    const char *t = p2p_profile_intern(s->prof, v->u.s, v->len);
+    if (!t)
+        return NULL;
+    s->strs[s->nstrs++] = t;
+    v->aux = s->nstrs;
+    return t;
+}
+
+/* The key index of a (filename, line, funcname) tuple node; the node's aux
+ * caches it (key index + 1).  Only tuples carry a key index: a string's aux
+ * is a string_of() index. */
+static int key_of(pst *s, p2p_mval *k, uint32_t *out)
+{
+    if (k->type == P2P_M_TUPLE && k->aux && k->aux <= s->nkeys) {
+        *out = k->aux - 1;
+        return 0;
+    }
+    if (k->type != P2P_M_TUPLE || k->len != 3)
+        return key_error(s, k, "");
+    p2p_mval *fv = k->u.items[0], *lv = k->u.items[1], *nv = k->u.items[2];
+    if (!p2p_marshal_is_string(fv))
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)fv->off,
+                            "the filename of a function key is %s, not a string", p2p_marshal_type_name(fv->type));
+    int64_t line;
+    if (!p2p_marshal_int64(lv, &line))
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)lv->off,
+                            lv->type == P2P_M_BIGINT ? "the line number of a function key is too large"
+                                                     : "the line of a function key is %s, not an int",
+                            p2p_marshal_type_name(lv->type));
+    const char *filename = string_of(s, fv);
+    if (!filename)
+        return nomem(s);
+    const char *func;
+    bool is_code = false;
+    if (p2p_marshal_is_string(nv)) {
+        func = string_of(s, nv);
+    } else if (nv->type == P2P_M_CODE) {
+        /* the profile module's key for the profiled program: its repr
+         * without the (run-time) address */
+        const p2p_mcode *c = nv->u.code;
+        const p2p_mval *cn = c->objs[P2P_MC_NAME], *cf = c->objs[P2P_MC_FILENAME];
+        p2p_buf_puts(&s->buf, "<code object ");
+        p2p_buf_append(&s->buf, cn->u.s, cn->len);
+        p2p_buf_puts(&s->buf, ", file \"");
+        p2p_buf_append(&s->buf, cf->u.s, cf->len);
+        p2p_buf_printf(&s->buf, "\", line %ld>", (long)c->ints[P2P_MC_FIRSTLINENO]);
+        if (s->buf.oom)
+            return nomem(s);
+        func = p2p_profile_intern(s->prof, s->buf.data, s->buf.len);
+        s->buf.len = 0;
+        is_code = true;
+    } else {
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)nv->off,
+                            "the function name of a function key is %s, not a string",
+                            p2p_marshal_type_name(nv->type));
+    }
+    if (!func)
+        return nomem(s);
+
+    uint64_t h = key_hash(filename, func, line, is_code);
+    uint32_t head = p2p_u64map_get(&s->keymap, h);
+    for (uint32_t i = head; i != NONE32; i = s->keys[i].hnext) {
+        const pkey *e = &s->keys[i];
+        if (e->filename == filename && e->func == func && e->line == line && e->is_code == is_code) {
+            *out = i;
+            k->aux = i + 1;
+            return 0;
+        }
+    }
+
+    size_t ms, ml;
+    module_of(filename, fv->len, &ms, &ml);
+    /* "%s:%d:%s" % (module, line, func), without printf (hot) */
+    char num[24];
+    size_t nl = 0;
+    uint64_t mag = line < 0 ? 0 - (uint64_t)line : (uint64_t)line;
+    do {
+        num[sizeof num - 1 - nl++] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (line < 0)
+        num[sizeof num - 1 - nl++] = '-';
+    p2p_buf_append(&s->buf, filename + ms, ml);
+    p2p_buf_putc(&s->buf, ':');
+    p2p_buf_append(&s->buf, num + sizeof num - nl, nl);
+    p2p_buf_putc(&s->buf, ':');
+    p2p_buf_puts(&s->buf, func);
+    if (s->buf.oom)
+        return nomem(s);
+    const char *name = p2p_profile_intern(s->prof, s->buf.data, s->buf.len);
+    s->buf.len = 0;
+    if (!name || !RESERVE(s, keys, nkeys, capkeys))
+        return nomem(s);
+    uint32_t i = s->nkeys++;
+    pkey *e = &s->keys[i];
+    memset(e, 0, sizeof *e);
+    e->filename = filename;
+    e->func = func;
+    e->name = name;
+    e->line = line;
+    e->is_code = is_code;
+    e->hnext = head;
+    e->fid = P2P_NONE;
+    e->entry = NONE32;
+    if (p2p_u64map_put(&s->keymap, h, i) < 0)
+        return nomem(s);
+    k->aux = i + 1;
+    *out = i;
+    return 0;
+}
+
+static int number_of(pst *s, const p2p_mval *v, const char *what, double *out)
+{
+    if (p2p_marshal_number(v, out))
+        return 0;
+    return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off, "%s is %s, not a number", what,
+                        p2p_marshal_type_name(v->type));
+}
+
+/* A caller value read from a file into c (n, v / scalar). */
+static int caller_value(pst *s, const p2p_mval *v, pcaller *c)
+{
+    c->off = v->off;
+    if (v->type == P2P_M_TUPLE) {
+        if (v->len % 4)
+            return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
+                                "a caller's call statistics hold %lu numbers, not groups of four (nc, cc, tt, ct)",
+                                (unsigned long)v->len);
+        int rc = spend(s, v->len, v->off);
+        if (rc)
+            return rc;
+        c->n = v->len;
+        c->v = NULL;
+        if (v->len) {
+            c->v = p2p_arena_alloc(s->scratch, (size_t)v->len * sizeof *c->v);
+            if (!c->v)
+                return nomem(s);
+        }
+        for (uint32_t i = 0; i < v->len; i++) {
+            rc = number_of(s, v->u.items[i], "a caller's call statistic", &c->v[i]);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    c->n = SCALAR;
+    c->v = NULL;
+    if (p2p_marshal_number(v, &c->scalar))
+        return 0;
+    return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
+                        "expected a caller's (nc, cc, tt, ct) tuple or call count, found %s",
+                        p2p_marshal_type_name(v->type));
+}
+
+static int append_caller(pst *s, pentry *e, uint32_t key, const p2p_mval *val)
+{
+    if (!RESERVE(s, callers, ncallers, capcallers))
+        return nomem(s);
+    uint32_t ci = s->ncallers;
+    pcaller *c = &s->callers[ci];
+    memset(c, 0, sizeof *c);
+    c->key = key;
+    c->next = NONE32;
+    int rc = caller_value(s, val, c);
+    if (rc)
+        return rc;
+    s->ncallers++;
+    if (e->last == NONE32)
+        e->first = ci;
+    else
+        s->callers[e->last].next = ci;
+    e->last = ci;
+    return 0;
+}
+
+/* pstats.add_callers(): a caller in both has its tuples summed element-wise
+ * (zip: the shorter length wins) or its counts added. */
+static int merge_caller(pst *s, pcaller *t, const p2p_mval *val)
+{
+    pcaller src;
+    int rc = caller_value(s, val, &src);
+    if (rc)
+        return rc;
+    if ((src.n == SCALAR) != (t->n == SCALAR))
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)src.off,
+                            "cannot merge a cProfile caller tuple with a profile-module call count");
+    if (src.n == SCALAR) {
+        t->scalar = t->scalar + src.scalar;
+        return 0;
+    }
+    uint32_t n = src.n < t->n ? src.n : t->n;
+    for (uint32_t i = 0; i < n; i++)
+        t->v[i] = src.v[i] + t->v[i];
+    t->n = n;
+    return 0;
+}
+
+/* Fold one stats entry (deduplicated key k, value v) into the merged table. */
+static int add_entry(pst *s, uint32_t k, p2p_mval *v, bool first, double *file_tt)
+{
+    if ((v->type != P2P_M_TUPLE && v->type != P2P_M_LIST) || v->len != 5)
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
+                            "expected a function's statistics (cc, nc, tt, ct, callers), found %s%s",
+                            p2p_marshal_type_name(v->type),
+                            v->type == P2P_M_TUPLE || v->type == P2P_M_LIST ? " of the wrong length" : "");
+    double x[4];
+    static const char *const what[4] = {"a primitive call count", "a call count", "a self time",
+                                        "a cumulative time"};
+    for (int i = 0; i < 4; i++) {
+        int rc = number_of(s, v->u.items[i], what[i], &x[i]);
+        if (rc)
+            return rc;
+    }
+    p2p_mval *cd = v->u.items[4];
+    if (cd->type != P2P_M_DICT)
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)cd->off, "expected a dict of callers, found %s",
+                            p2p_marshal_type_name(cd->type));
+    *file_tt += x[2];
+
+    pentry *e;
+    bool fresh = s->keys[k].entry == NONE32;
+    if (fresh) {
+        if (!RESERVE(s, entries, nentries, capentries))
+            return nomem(s);
+        s->keys[k].entry = s->nentries;
+        e = &s->entries[s->nentries++];
+        e->key = k;
+        e->first = e->last = NONE32;
+        /* Stats.add() adds a new key to (0, 0, 0, 0, {}) */
+        double z = first ? -0.0 : 0.0;
+        e->cc = x[0] + z;
+        e->nc = x[1] + z;
+        e->tt = x[2] + z;
+        e->ct = x[3] + z;
+    } else {
+        e = &s->entries[s->keys[k].entry];
+        e->cc = x[0] + e->cc;
+        e->nc = x[1] + e->nc;
+        e->tt = x[2] + e->tt;
+        e->ct = x[3] + e->ct;
+    }
+
+    /* the callers dict as Python sees it: a repeated key keeps its first
+     * place and takes its last value */
+    int rc = spend(s, cd->len, cd->off);
+    if (rc)
+        return rc;
+    uint32_t sst = ++s->stamp;
+    s->ntmp = 0;
+    for (uint32_t j = 0; j < cd->len; j++) {
+        uint32_t ck;
+        rc = key_of(s, cd->u.items[2 * j], &ck);
+        if (rc)
+            return rc;
+        pkey *kk = &s->keys[ck];
+        if (kk->sstamp == sst) {
+            s->tmp[kk->sslot].val = cd->u.items[2 * j + 1];
+            continue;
+        }
+        if (!RESERVE(s, tmp, ntmp, captmp))
+            return nomem(s);
+        kk->sstamp = sst;
+        kk->sslot = s->ntmp;
+        s->tmp[s->ntmp].key = ck;
+        s->tmp[s->ntmp].val = cd->u.items[2 * j + 1];
+        s->ntmp++;
+    }
+
+    uint32_t cst = ++s->stamp;
+    for (uint32_t c = e->first; c != NONE32; c = s->callers[c].next) {
+        s->keys[s->callers[c].key].cstamp = cst;
+        s->keys[s->callers[c].key].cslot = c;
+    }
+    for (uint32_t j = 0; j < s->ntmp; j++) {
+        pkey *kk = &s->keys[s->tmp[j].key];
+        rc = kk->cstamp == cst ? merge_caller(s, &s->callers[kk->cslot], s->tmp[j].val)
+                                   : append_caller(s, &s->entries[s->keys[k].entry], s->tmp[j].key, s->tmp[j].val);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Read one file and fold it in.  *file_tt gets its Stats.total_tt. */
+static int load_file(pst *s, const p2p_input *in, bool first, double *file_tt)
+{
+    if (s->d)
+        s->d->file = in->name;
+    if (in->size == 0)
+        return p2p_diag_set(s->d, P2P_EEMPTY, 0, -1, "the file is empty; expected a marshal dict (a pstats file)");
+    int t = p2p_marshal_type_of_byte(in->data[0]);
+    if (t != P2P_M_DICT) {
+        if (t < 0)
+            return p2p_diag_set(s->d, P2P_EFORMAT, 0, 0,
+                                "expected a marshal dict (a pstats file), found byte 0x%02x", in->data[0]);
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, 0, "expected a marshal dict (a pstats file), found %s",
+                            p2p_marshal_type_name(t));
+    }
+    p2p_mdoc doc;
+    int rc = p2p_marshal_decode(in->data, in->size, P2P_ML_AUTO, &doc, s->d);
+    if (rc)
+        return rc;
+    p2p_mval *root = doc.root;
+    if (root->len == 0) {
+        p2p_marshal_free(&doc);
+        return p2p_diag_set(s->d, P2P_EEMPTY, 0, -1, "no functions in the profile");
+    }
+
+    s->nstrs = 0; /* the string cache lives in this document's nodes */
+    s->budget = (int64_t)in->size + 64;
+    uint32_t fst = ++s->stamp;
+    s->norder = 0;
+    for (uint32_t j = 0; j < root->len && rc == 0; j++) {
+        uint32_t k;
+        rc = key_of(s, root->u.items[2 * j], &k);
+        if (rc)
+            break;
+        pkey *kk = &s->keys[k];
+        if (kk->fstamp == fst) {
+            kk->fpair = j;
+            continue;
+        }
+        if (!RESERVE(s, order, norder, caporder)) {
+            rc = nomem(s);
+            break;
+        }
+        kk->fstamp = fst;
+        kk->fpair = j;
+        s->order[s->norder++] = k;
+    }
+    *file_tt = 0.0;
+    for (uint32_t i = 0; i < s->norder && rc == 0; i++) {
+        uint32_t k = s->order[i];
+        rc = add_entry(s, k, root->u.items[2 * s->keys[k].fpair + 1], first, file_tt);
+    }
+    p2p_marshal_free(&doc);
+    return rc;
+}
+
+static p2p_fid function_of(pst *s, uint32_t k)
+{
+    pkey *kk = &s->keys[k];
+    if (kk->fid != P2P_NONE)
+        return kk->fid;
+    p2p_fid f = p2p_profile_add_int(s->prof, (int64_t)s->prof->nfunctions, kk->name);
+    if (f == P2P_NONE)
+        return P2P_NONE;
+    s->prof->functions[f].filename = kk->filename;
+    kk->fid = f;
+    return f;
+}
+
+static int64_t to_count(double x)
+{
+    if (!(x >= -9.2e18 && x <= 9.2e18))
+        return 0;
+    return (int64_t)x;
+}
+
+/* gprof2dot's PstatsParser.parse() over the merged table. */
+static int build(pst *s, double total_tt)
+{
+    p2p_profile *p = s->prof;
+    p2p_ev_set(&p->ev, P2P_TIME, 0.0);
+    p2p_ev_set(&p->ev, P2P_TOTAL_TIME, total_tt);
+    for (uint32_t i = 0; i < s->nentries; i++) {
+        const pentry *e = &s->entries[i];
+        p2p_fid callee = function_of(s, e->key);
+        if (callee == P2P_NONE)
+            return nomem(s);
+        p2p_function *f = &p->functions[callee];
+        f->called = to_count(e->nc);
+        f->has_called = true;
+        p2p_ev_set(&f->ev, P2P_TOTAL_TIME, e->ct);
+        p2p_ev_set(&f->ev, P2P_TIME, e->tt);
+        p->ev.v[P2P_TIME] += e->tt;
+        if (e->ct > p->ev.v[P2P_TOTAL_TIME])
+            p->ev.v[P2P_TOTAL_TIME] = e->ct;
+        /* QUIRK: gprof2dot unpacks a caller tuple into the same variables
+         * nc and ct that a later int-valued caller divides by */
+        double nc = e->nc, ct = e->ct;
+        for (uint32_t c = e->first; c != NONE32; c = s->callers[c].next) {
+            const pcaller *pc = &s->callers[c];
+            p2p_fid caller = function_of(s, pc->key);
+            if (caller == P2P_NONE)
+                return nomem(s);
+            uint32_t ci = p2p_profile_get_call(p, caller, callee, NULL);
+            if (ci == P2P_NONE)
+                return nomem(s);
+            p2p_events *ev = &p->calls[ci].ev;
+            ev->has = 0; /* a new Call replaces any earlier one */
+            if (pc->n == SCALAR) {
+                p2p_ev_set(ev, P2P_CALLS, pc->scalar);
+                p2p_ev_set(ev, P2P_TOTAL_TIME, p2p_ratio(p, pc->scalar, nc) * ct);
+                continue;
+            }
+            for (uint32_t j = 0; j + 4 <= pc->n; j += 4) {
+                nc = pc->v[j];
+                ct = pc->v[j + 3];
+                p2p_ev_add(ev, P2P_CALLS, pc->v[j + 1]);
+                p2p_ev_add(ev, P2P_TOTAL_TIME, ct);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Parse n pstats files (merged as pstats.Stats(f1, ..., fn) merges them)
+ * into a new profile with int ids, names "module:line:func", filenames,
+ * called counts, TIME and TOTAL_TIME on functions, CALLS and TOTAL_TIME on
+ * calls, and profile totals TIME = Σ tt and TOTAL_TIME = max(Σ tt, max ct).
+ * The ratios are left to P2P_DERIVE_PSTATS.  Returns 0 and *out, or a
+ * P2P_E* code with *out NULL and d naming the file and byte offset. */
+int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                     p2p_diag *d)
+{
+    *out = NULL;
+    if (n == 0)
+        return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "no pstats input given");
+    pst s;
+    memset(&s, 0, sizeof s);
+    s.d = d;
+    p2p_u64map_init(&s.keymap);
+    p2p_buf_init(&s.buf);
+    s.prof = p2p_profile_new(P2P_ID_INT);
+    s.scratch = p2p_arena_new();
+    int rc = 0;
+    if (!s.prof || !s.scratch) {
+        rc = nomem(&s);
+        goto done;
+    }
+    if (o) {
+        s.prof->warn = o->warn;
+        s.prof->warn_ctx = o->warn_ctx;
+    }
+    /* Stats(f1, f2, ..., fn): f1 first, then add(fn), ..., add(f2);
+     * total_tt = t1 + tn + ... + t2 */
+    double total_tt = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        size_t which = i == 0 ? 0 : n - i;
+        double tt = 0.0;
+        rc = load_file(&s, &inputs[which], i == 0, &tt);
+        if (rc)
+            goto done;
+        total_tt = i == 0 ? tt : total_tt + tt;
+    }
+    rc = build(&s, total_tt);
+done:
+    p2p_u64map_free(&s.keymap);
+    free(s.strs);
+    p2p_buf_free(&s.buf);
+    p2p_arena_free(s.scratch);
+    free(s.keys);
+    free(s.entries);
+    free(s.callers);
+    free(s.order);
+    free(s.tmp);
+    if (rc) {
+        p2p_profile_free(s.prof);
+        return rc;
+    }
+    *out = s.prof;
+    return 0;
+}
