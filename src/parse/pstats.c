@@ -573,6 +573,25 @@ static int build(pst *s, double total_tt)
             }
         }
     }
+    /* A caller that has no stats entry of its own (a hand-edited or filtered
+     * file) makes gprof2dot fail an assertion.  Draw it instead, with no self
+     * time and the time of the calls it makes as its total. */
+    uint32_t orphans = 0;
+    for (p2p_fid i = 0; i < p->nfunctions; i++) {
+        p2p_function *f = &p->functions[i];
+        if (p2p_ev_has(&f->ev, P2P_TIME))
+            continue;
+        double total = 0.0;
+        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next)
+            if (p2p_ev_has(&p->calls[c].ev, P2P_TOTAL_TIME))
+                total += p->calls[c].ev.v[P2P_TOTAL_TIME];
+        p2p_ev_set(&f->ev, P2P_TIME, 0.0);
+        p2p_ev_set(&f->ev, P2P_TOTAL_TIME, total);
+        if (orphans++ == 0)
+            p2p_profile_warn(p, "%s is a caller with no stats entry of its own; drawn with no self time", f->name);
+    }
+    if (orphans > 1)
+        p2p_profile_warn(p, "%u callers have no stats entry of their own", orphans);
     return 0;
 }
 

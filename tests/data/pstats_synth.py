@@ -76,3 +76,11 @@ dump('synth-merge3.pstats', {
 # No functions at all, and a file that is not a dict.
 dump('synth-empty.pstats', {})
 dump('synth-list.pstats', [1, 2, 3])
+
+# A caller with no stats entry of its own (gprof2dot fails an assertion):
+# prof2png draws it with no self time and its calls' time as its total.
+O = ('o.py', 1, 'orphan')
+K = ('o.py', 5, 'known')
+dump('synth-orphan.pstats', {
+    K: (2, 2, 0.5, 1.5, {O: (2, 2, 0.5, 1.5)}),
+})

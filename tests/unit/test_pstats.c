@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prof2png/analyse.h"
 #include "prof2png/parse.h"
 #include "prof2png/profile.h"
 
@@ -609,6 +610,33 @@ static void damaged_files(void **state)
     }
 }
 
+/* A caller with no stats entry of its own: gprof2dot fails an assertion
+ * (AssertionError in Profile.validate/ratio).  prof2png deliberately draws
+ * it, with no self time and the time of its calls as its total, and warns. */
+static void caller_without_entry_is_drawn(void **state)
+{
+    (void)state;
+    inputs ins;
+    static const char *const f[] = {"synth-orphan.pstats"};
+    open_inputs(&ins, 1, f);
+    p2p_parse_opts o = {.warn = count_warning};
+    nwarnings = 0;
+    p2p_profile *p = NULL;
+    p2p_diag d;
+    p2p_diag_init(&d, NULL);
+    assert_int_equal(p2p_parse_pstats(ins.in, 1, &o, &p, &d), 0);
+    assert_int_equal(nwarnings, 1);
+    assert_non_null(strstr(last_warning, "o:1:orphan"));
+    const p2p_function *orphan = &p->functions[fn(p, "o:1:orphan")];
+    assert_true(ev(&orphan->ev, P2P_TIME) == 0.0);
+    assert_true(ev(&orphan->ev, P2P_TOTAL_TIME) == 1.5);
+    assert_false(orphan->has_called);
+    assert_int_equal(p2p_derive_events(p, P2P_DERIVE_PSTATS, &d), 0);
+    assert_true(ev(&orphan->ev, P2P_TOTAL_TIME_RATIO) == 1.0);
+    p2p_profile_free(p);
+    close_inputs(&ins);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +651,7 @@ int main(void)
         cmocka_unit_test(repeated_keys),
         cmocka_unit_test(shared_callers_are_limited),
         cmocka_unit_test(damaged_files),
+        cmocka_unit_test(caller_without_entry_is_drawn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
