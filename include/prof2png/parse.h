@@ -52,7 +52,14 @@ typedef enum p2p_derive {
     P2P_DERIVE_NONE = 0,
     P2P_DERIVE_PSTATS,    /* normalise TIME and TOTAL_TIME (SEMANTICS §6.3) */
     P2P_DERIVE_GPROF,     /* §3.3 step 4 */
-    P2P_DERIVE_CALLGRIND  /* §4.5 */
+    P2P_DERIVE_CALLGRIND, /* §4.5 */
+    /* perf, collapse, dtrace with --total=callratios (the default): as
+     * CALLGRIND, totals propagated along call ratios */
+    P2P_DERIVE_SAMPLES,
+    /* the same with --total=callstacks: a function's total is the share of
+     * stacks it is on (TOTAL_SAMPLES), a call's its ratio times the
+     * callee's total */
+    P2P_DERIVE_SAMPLES_CALLSTACKS
 } p2p_derive;
 
 /* Parse `n` inputs into a new profile (*out, owned by the caller).  Formats
@@ -91,6 +98,20 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
  * with one warning per kind and input, through opts->warn. */
 int p2p_parse_callgrind(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                         p2p_diag *d);
+/* `perf script` text (src/parse/perf.c): one input.  Stacks with and
+ * without call graphs, several events (opts->event keeps one; P2P_EUSAGE
+ * when it names none of the file's events).  P2P_EFORMAT for lines without
+ * a single sample. */
+int p2p_parse_perf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                   p2p_diag *d);
+/* Collapsed stacks `a;b;c 12` (src/parse/collapse.c): one input, UTF-8 or
+ * UTF-16 with a byte-order mark.  P2P_EFORMAT when no line has a count. */
+int p2p_parse_collapse(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                       p2p_diag *d);
+/* DTrace aggregated ustack() output (src/parse/dtrace.c): one input.
+ * P2P_EFORMAT for lines without a single stack. */
+int p2p_parse_dtrace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                     p2p_diag *d);
 
 #ifdef __cplusplus
 }

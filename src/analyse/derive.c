@@ -2,6 +2,36 @@
  * §6.3): the same steps, in the same order, as gprof2dot's parsers. */
 #include "prof2png/analyse.h"
 
+/* perf, collapse, dtrace with --total=callstacks (gprof2dot's PerfParser,
+ * CollapseParser, DtraceParser): cycles, TIME_RATIO and call ratios as for
+ * callratios; then a function's TOTAL_TIME_RATIO is the share of samples
+ * whose stack holds it (TOTAL_SAMPLES over all samples), and a call's is its
+ * ratio times the callee's.  Self calls have no ratio and get none. */
+static int derive_callstacks(p2p_profile *p, p2p_diag *d)
+{
+    int rc;
+    if ((rc = p2p_find_cycles(p, d)) < 0)
+        return rc;
+    if ((rc = p2p_profile_normalise(p, P2P_TIME_RATIO, P2P_SAMPLES, d)) < 0)
+        return rc;
+    if ((rc = p2p_call_ratios(p, P2P_SAMPLES2, d)) < 0)
+        return rc;
+    if (!p2p_ev_has(&p->ev, P2P_SAMPLES))
+        return p2p_diag_set(d, P2P_EFORMAT, 0, -1, "the profile has no sample total");
+    p2p_ev_set(&p->ev, P2P_TOTAL_SAMPLES, p->ev.v[P2P_SAMPLES]);
+    if ((rc = p2p_profile_normalise(p, P2P_TOTAL_TIME_RATIO, P2P_TOTAL_SAMPLES, d)) < 0)
+        return rc;
+    for (uint32_t c = 0; c < p->ncalls; c++) {
+        p2p_call *k = &p->calls[c];
+        if (k->removed || !k->has_ratio || p->functions[k->caller].removed)
+            continue;
+        const p2p_function *callee = &p->functions[k->callee];
+        if (p2p_ev_has(&callee->ev, P2P_TOTAL_TIME_RATIO))
+            p2p_ev_set(&k->ev, P2P_TOTAL_TIME_RATIO, k->ratio * callee->ev.v[P2P_TOTAL_TIME_RATIO]);
+    }
+    return 0;
+}
+
 int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
 {
     int rc = 0;
@@ -24,6 +54,7 @@ int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
         rc = p2p_profile_normalise(p, P2P_TOTAL_TIME_RATIO, P2P_TOTAL_TIME, d);
         break;
     case P2P_DERIVE_CALLGRIND:
+    case P2P_DERIVE_SAMPLES: /* perf, collapse, dtrace: --total=callratios */
         if ((rc = p2p_find_cycles(p, d)) < 0)
             break;
         if ((rc = p2p_profile_normalise(p, P2P_TIME_RATIO, P2P_SAMPLES, d)) < 0)
@@ -33,6 +64,9 @@ int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
         /* inclusive fractions come straight out of the integration: no
          * final ratio(), hence no clamping (§12 item 2) */
         rc = p2p_integrate(p, P2P_TOTAL_TIME_RATIO, P2P_TIME_RATIO, d);
+        break;
+    case P2P_DERIVE_SAMPLES_CALLSTACKS:
+        rc = derive_callstacks(p, d);
         break;
     default:
         rc = p2p_diag_set(d, P2P_EUSAGE, 0, -1, "unknown derived-data recipe %d", (int)recipe);

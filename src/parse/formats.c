@@ -7,6 +7,9 @@ static const p2p_format formats[] = {
     {"pstats", NULL, true, P2P_DERIVE_PSTATS, p2p_parse_pstats},
     {"prof", "gprof", false, P2P_DERIVE_GPROF, p2p_parse_gprof},
     {"callgrind", NULL, true, P2P_DERIVE_CALLGRIND, p2p_parse_callgrind},
+    {"perf", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_perf},
+    {"collapse", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_collapse},
+    {"dtrace", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_dtrace},
 };
 
 const p2p_format *p2p_formats(size_t *n)

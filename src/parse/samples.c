@@ -1,0 +1,593 @@
+/* Shared machinery of the sampled-stack formats (samples.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "samples.h"
+#include "../util/utf8.h"
+
+/* ---- characters ----------------------------------------------------- */
+
+#define W P2P_SMP_WS
+#define H P2P_SMP_HEX
+const uint8_t p2p_smp_class[256] = {
+    ['\t'] = W, ['\n'] = W, ['\v'] = W, ['\f'] = W, ['\r'] = W,
+    [0x1c] = W, [0x1d] = W, [0x1e] = W, [0x1f] = W, [' '] = W,
+    ['0'] = H, ['1'] = H, ['2'] = H, ['3'] = H, ['4'] = H, ['5'] = H, ['6'] = H, ['7'] = H, ['8'] = H,
+    ['9'] = H, ['a'] = H, ['b'] = H, ['c'] = H, ['d'] = H, ['e'] = H, ['f'] = H,
+    ['A'] = H, ['B'] = H, ['C'] = H, ['D'] = H, ['E'] = H, ['F'] = H,
+};
+#undef W
+#undef H
+
+/* 64-bit multiply-mix of two words (as in wyhash). */
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t rd64(const p2p_uchar *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t rd32(const p2p_uchar *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* ---- text ----------------------------------------------------------- */
+
+int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d)
+{
+    memset(t, 0, sizeof *t);
+    const p2p_uchar *data;
+    size_t size;
+    if (p2p_text_decode(in->data, in->size, &data, &size, &t->owned, NULL) < 0)
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory decoding UTF-16 input");
+    t->cur = data;
+    t->end = data + size;
+    t->has_cr = size && memchr(data, '\r', size) != NULL;
+    return 0;
+}
+
+void p2p_smp_text_free(p2p_smp_text *t)
+{
+    free(t->owned);
+    t->owned = NULL;
+}
+
+const char *p2p_smp_excerpt(const p2p_uchar *s, size_t n, char *buf, size_t size)
+{
+    size_t max = size > 4 ? size - 4 : 0, k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        buf[k++] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
+    if (k < n && size >= 4) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    if (size)
+        buf[k < size ? k : size - 1] = '\0';
+    return buf;
+}
+
+void p2p_smp_note_repairs(const p2p_smp_builder *b, const p2p_parse_opts *o)
+{
+    if (b->repairs)
+        p2p_smp_warn(o, "line %ld: invalid UTF-8 in function names was replaced by U+FFFD (the first in "
+                        "the stack that ends here)",
+                     b->repair_line);
+}
+
+void p2p_smp_warn(const p2p_parse_opts *o, const char *fmt, ...)
+{
+    if (!o || !o->warn)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    o->warn(o->warn_ctx, msg);
+}
+
+bool p2p_smp_number(const p2p_uchar *s, size_t n, bool allow_fraction, double *out)
+{
+    size_t i = 0;
+    while (i < n && p2p_smp_ws(s[i]))
+        i++;
+    while (n > i && p2p_smp_ws(s[n - 1]))
+        n--;
+    bool neg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    double v = 0.0;
+    size_t digits = 0;
+    /* integer part: digits, single underscores between digits */
+    while (i < n) {
+        if ((unsigned)(s[i] - '0') < 10u) {
+            v = v * 10.0 + (s[i] - '0');
+            digits++;
+            i++;
+        } else if (s[i] == '_' && digits && i + 1 < n && (unsigned)(s[i + 1] - '0') < 10u) {
+            i++;
+        } else {
+            break;
+        }
+    }
+    if (allow_fraction && i < n && s[i] == '.') {
+        i++;
+        double scale = 0.1;
+        while (i < n && (unsigned)(s[i] - '0') < 10u) {
+            v += (s[i] - '0') * scale;
+            scale *= 0.1;
+            digits++;
+            i++;
+        }
+    }
+    if (!digits)
+        return false;
+    if (i != n || !isfinite(v))
+        return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* ---- names ---------------------------------------------------------- */
+
+/* Append s[0..n) to b with each invalid UTF-8 sequence (and NUL) replaced
+ * by U+FFFD.  true when something was replaced. */
+static bool put_repaired(p2p_smp_builder *sb, p2p_buf *b, const p2p_uchar *s, size_t n)
+{
+    if (!n)
+        return false;
+    /* names are nearly always ASCII without NUL: 8 bytes at a time */
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w = rd64(s + i);
+        if ((w | ((w - ones) & ~w)) & high)
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] - 1u < 0x7fu)
+        i++;
+    if (i == n) {
+        p2p_buf_append(b, s, n);
+        return false;
+    }
+    size_t k = p2p_utf8_repair(b, (const char *)s, n, true);
+    if (k && !sb->repairs++ && sb->line)
+        sb->repair_line = *sb->line;
+    return k != 0;
+}
+
+/* A NUL-terminated copy of s[0..n), repaired, in the profile's arena: names
+ * are not interned (they are compared with strcmp; ids are interned). */
+static const char *copy_repaired(p2p_smp_builder *b, const p2p_uchar *s, size_t n)
+{
+    b->scratch2.len = 0;
+    put_repaired(b, &b->scratch2, s, n);
+    if (b->scratch2.oom)
+        return NULL;
+    char *c = p2p_profile_alloc(b->p, b->scratch2.len + 1);
+    if (!c)
+        return NULL;
+    if (b->scratch2.len)
+        memcpy(c, b->scratch2.data, b->scratch2.len);
+    c[b->scratch2.len] = '\0';
+    return c;
+}
+
+/* ---- the function cache --------------------------------------------- */
+
+/* One cache line per entry: the hash, the function and, for the common
+ * short frames, the key itself, so that a look-up costs one memory access.
+ * Longer keys live in the keys arena. */
+#define INLINE_KEY 36
+
+struct p2p_smp_entry {
+    uint64_t hash;
+    const p2p_uchar *key; /* the na + nb key bytes, when over INLINE_KEY */
+    uint32_t na, nb;
+    uint32_t fid1;        /* the function + 1; 0: empty slot */
+    p2p_uchar head[INLINE_KEY];
+};
+
+_Static_assert(sizeof(struct p2p_smp_entry) == 64, "a cache entry is one cache line");
+
+static bool entry_is(const p2p_smp_entry *e, const p2p_uchar *ka, size_t na, const p2p_uchar *kb, size_t nb)
+{
+    if (e->na != na || e->nb != nb)
+        return false;
+    const p2p_uchar *k = na + nb <= INLINE_KEY ? e->head : e->key;
+    return (!na || memcmp(k, ka, na) == 0) && (!nb || memcmp(k + na, kb, nb) == 0);
+}
+
+/* A hash of s[0..n) seeded with `seed`.  Reads only inside s: the tail is
+ * covered by overlapping loads. */
+static uint64_t hash_part(const p2p_uchar *s, size_t n, uint64_t seed)
+{
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+    uint64_t h = seed ^ (n * k1);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        h = mix(rd64(s + i) ^ k0 ^ h, rd64(s + i + 8) ^ k1);
+    size_t r = n - i;
+    uint64_t a = 0, b = 0;
+    if (r >= 8) {
+        a = rd64(s + i);
+        b = rd64(s + n - 8);
+    } else if (r >= 4) {
+        a = rd32(s + i);
+        b = rd32(s + n - 4);
+    } else if (r) {
+        a = (uint64_t)s[i] << 16 | (uint64_t)s[i + r / 2] << 8 | s[n - 1];
+    }
+    return mix(a ^ k0 ^ h, b ^ k1 ^ r);
+}
+
+static uint64_t key_hash(const p2p_uchar *a, size_t na, const p2p_uchar *kb, size_t nb)
+{
+    uint64_t h = hash_part(a, na, 0x2d358dccaa6c78a5ULL);
+    return hash_part(kb, nb, h);
+}
+
+int p2p_smp_init(p2p_smp_builder *b, p2p_smp_resolve_fn resolve, void *ctx, size_t size_hint, p2p_diag *d)
+{
+    memset(b, 0, sizeof *b);
+    /* a first guess at the number of distinct frames, from the input size,
+     * spares most rehashing of the cache */
+    b->cap0 = 1024;
+    while (b->cap0 < size_hint / 256 && b->cap0 < ((size_t)1 << 22))
+        b->cap0 *= 2;
+    b->resolve = resolve;
+    b->ctx = ctx;
+    b->p = p2p_profile_new(P2P_ID_STRING);
+    b->keys = p2p_arena_new();
+    b->frontraw = calloc(P2P_SMP_FRONT + 1, sizeof(p2p_smp_entry));
+    if (b->frontraw)
+        b->front = (p2p_smp_entry *)(((uintptr_t)b->frontraw + 63) & ~(uintptr_t)63);
+    if (!b->p || !b->keys || !b->front) {
+        p2p_smp_free(b);
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
+    }
+    p2p_buf_init(&b->scratch);
+    p2p_buf_init(&b->scratch2);
+    p2p_ev_set(&b->p->ev, P2P_SAMPLES, 0.0);
+    return 0;
+}
+
+void p2p_smp_free(p2p_smp_builder *b)
+{
+    p2p_profile_free(b->p);
+    b->p = NULL;
+    p2p_arena_free(b->keys);
+    b->keys = NULL;
+    free(b->tabraw);
+    free(b->frontraw);
+    b->front = NULL;
+    b->frontraw = NULL;
+    free(b->cur);
+    free(b->prev);
+    free(b->prevfids);
+    free(b->fids);
+    free(b->prevcalls);
+    free(b->callv);
+    free(b->fs);
+    free(b->s2);
+    p2p_buf_free(&b->scratch);
+    p2p_buf_free(&b->scratch2);
+    b->tab = NULL;
+    b->cur = b->prev = NULL;
+    b->prevfids = b->fids = NULL;
+    b->prevcalls = b->callv = NULL;
+    b->fs = NULL;
+    b->s2 = NULL;
+}
+
+/* The front table's slot of a hash: other bits than the main table's. */
+static inline size_t front_slot(uint64_t h)
+{
+    return (size_t)(h >> 40) & (P2P_SMP_FRONT - 1);
+}
+
+p2p_fid p2p_smp_find(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2p_uchar *kb, size_t nb)
+{
+    if (!b->cap)
+        return P2P_NONE;
+    uint64_t h = key_hash(ka, na, kb, nb);
+    /* frames come back soon (a hot loop is sampled again and again): a
+     * small direct-mapped table that stays in the processor's cache answers
+     * most look-ups */
+    p2p_smp_entry *fe = &b->front[front_slot(h)];
+    if (fe->fid1 && fe->hash == h && entry_is(fe, ka, na, kb, nb))
+        return fe->fid1 - 1;
+    size_t mask = b->cap - 1;
+    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+        const p2p_smp_entry *e = &b->tab[j];
+        if (!e->fid1)
+            return P2P_NONE;
+        if (e->hash == h && entry_is(e, ka, na, kb, nb)) {
+            *fe = *e;
+            return e->fid1 - 1;
+        }
+    }
+}
+
+static int cache_grow(p2p_smp_builder *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : b->cap0;
+    /* calloc: the pages of a big table that no entry reaches cost nothing;
+     * one spare entry to align the table on cache lines */
+    void *raw = calloc(cap + 1, sizeof(p2p_smp_entry));
+    if (!raw)
+        return -1;
+    p2p_smp_entry *t = (p2p_smp_entry *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+    for (size_t i = 0; i < b->cap; i++) {
+        if (!b->tab[i].fid1)
+            continue;
+        size_t j = (size_t)b->tab[i].hash & (cap - 1);
+        while (t[j].fid1)
+            j = (j + 1) & (cap - 1);
+        t[j] = b->tab[i];
+    }
+    free(b->tabraw);
+    b->tabraw = raw;
+    b->tab = t;
+    b->cap = cap;
+    return 0;
+}
+
+static int cache_put(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2p_uchar *kb, size_t nb,
+                     p2p_fid fid)
+{
+    if (na > UINT32_MAX || nb > UINT32_MAX || na + nb > UINT32_MAX)
+        return -1;
+    if ((b->len + 1) * 4 > b->cap * 3 && cache_grow(b) < 0)
+        return -1;
+    p2p_smp_entry e;
+    memset(&e, 0, sizeof e);
+    e.hash = key_hash(ka, na, kb, nb);
+    e.na = (uint32_t)na;
+    e.nb = (uint32_t)nb;
+    e.fid1 = fid + 1;
+    p2p_uchar *key = e.head;
+    if (na + nb > INLINE_KEY) {
+        key = p2p_arena_alloc(b->keys, na + nb);
+        if (!key)
+            return -1;
+        e.key = key;
+    }
+    if (na)
+        memcpy(key, ka, na);
+    if (nb)
+        memcpy(key + na, kb, nb);
+    size_t j = (size_t)e.hash & (b->cap - 1);
+    while (b->tab[j].fid1)
+        j = (j + 1) & (b->cap - 1);
+    b->tab[j] = e;
+    b->front[front_slot(e.hash)] = e;
+    b->len++;
+    return 0;
+}
+
+p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2p_uchar *kb, size_t nb,
+                    const p2p_smp_fn *fn)
+{
+    p2p_buf *s = &b->scratch;
+    s->len = 0;
+    bool fixed = put_repaired(b, s, fn->id_a, fn->id_na);
+    if (fn->id_sep)
+        p2p_buf_putc(s, ':');
+    fixed |= put_repaired(b, s, fn->id_b, fn->id_nb);
+    if (s->oom)
+        return P2P_NONE;
+    const char *id = p2p_profile_intern(b->p, s->data ? s->data : "", s->len);
+    if (!id)
+        return P2P_NONE;
+    /* Two raw keys can give one id only through a repair, a key that holds
+     * more than the id (collapse's FUNC (FILE:LINE)), or an id whose split
+     * into its parts is ambiguous; until one of these has happened a key new
+     * to the cache is an id new to the profile, and the look-up is
+     * skipped. */
+    if (fixed || !fn->key_is_id || (fn->id_sep ? memchr(fn->id_b, ':', fn->id_nb) != NULL : memchr(fn->id_a, ':', fn->id_na) != NULL))
+        b->ids_ambiguous = true;
+    p2p_fid fid = b->ids_ambiguous ? p2p_profile_find_str(b->p, id) : P2P_NONE;
+    if (fid == P2P_NONE) {
+        const char *name = copy_repaired(b, fn->name, fn->nname);
+        const char *module = NULL;
+        if (!name)
+            return P2P_NONE;
+        if (fn->module) {
+            /* modules repeat: the last one is kept at hand */
+            if (b->last_module && b->last_module_n == fn->nmodule &&
+                (!fn->nmodule || memcmp(b->last_module_raw, fn->module, fn->nmodule) == 0)) {
+                module = b->last_module;
+            } else {
+                b->scratch2.len = 0;
+                put_repaired(b, &b->scratch2, fn->module, fn->nmodule);
+                if (b->scratch2.oom)
+                    return P2P_NONE;
+                module = p2p_profile_intern(b->p, b->scratch2.data ? b->scratch2.data : "", b->scratch2.len);
+                if (!module)
+                    return P2P_NONE;
+                b->last_module = module;
+                b->last_module_raw = fn->module;
+                b->last_module_n = fn->nmodule;
+            }
+        }
+        fid = p2p_profile_add_str(b->p, id, name);
+        if (fid == P2P_NONE)
+            return P2P_NONE;
+        p2p_function *f = &b->p->functions[fid];
+        f->module = module;
+        p2p_ev_set(&f->ev, P2P_SAMPLES, 0.0);
+        p2p_ev_set(&f->ev, P2P_TOTAL_SAMPLES, 0.0);
+    }
+    if (cache_put(b, ka, na, kb, nb, fid) < 0)
+        return P2P_NONE;
+    return fid;
+}
+
+/* ---- stacks --------------------------------------------------------- */
+
+/* Room for n frames in the root-first arrays. */
+static int stack_room(p2p_smp_builder *b, size_t n)
+{
+    if (n <= b->capstack)
+        return 0;
+    size_t cap = b->capstack ? b->capstack : 256;
+    while (cap < n)
+        cap *= 2;
+    p2p_smp_text_ref *pv = realloc(b->prev, cap * sizeof *pv);
+    if (pv)
+        b->prev = pv;
+    p2p_fid *pf = realloc(b->prevfids, cap * sizeof *pf);
+    if (pf)
+        b->prevfids = pf;
+    p2p_fid *f = realloc(b->fids, cap * sizeof *f);
+    if (f)
+        b->fids = f;
+    uint32_t *pc = realloc(b->prevcalls, cap * sizeof *pc);
+    if (pc)
+        b->prevcalls = pc;
+    uint32_t *c = realloc(b->callv, cap * sizeof *c);
+    if (c)
+        b->callv = c;
+    if (!pv || !pf || !f || !pc || !c)
+        return P2P_ENOMEM;
+    b->capstack = cap;
+    return 0;
+}
+
+static int fs_room(p2p_smp_builder *b, size_t n)
+{
+    if (n <= b->capfs)
+        return 0;
+    size_t cap = b->capfs ? b->capfs : 1024;
+    while (cap < n)
+        cap *= 2;
+    p2p_smp_fsum *fs = realloc(b->fs, cap * sizeof *fs);
+    if (!fs)
+        return P2P_ENOMEM;
+    memset(fs + b->capfs, 0, (cap - b->capfs) * sizeof *fs);
+    b->fs = fs;
+    b->capfs = cap;
+    return 0;
+}
+
+static int s2_room(p2p_smp_builder *b, size_t n)
+{
+    if (n <= b->caps2)
+        return 0;
+    size_t cap = b->caps2 ? b->caps2 : 1024;
+    while (cap < n)
+        cap *= 2;
+    double *s2 = realloc(b->s2, cap * sizeof *s2);
+    if (!s2)
+        return P2P_ENOMEM;
+    memset(s2 + b->caps2, 0, (cap - b->caps2) * sizeof *s2);
+    b->s2 = s2;
+    b->caps2 = cap;
+    return 0;
+}
+
+int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
+{
+    size_t n = b->depth;
+    if (!n)
+        return 0;
+    b->depth = 0;
+    if (stack_room(b, n) < 0)
+        return P2P_ENOMEM;
+    const p2p_smp_text_ref *cur = b->cur;
+    /* frames shared with the last stack, counted from the root */
+    size_t k = 0;
+    for (size_t lim = n < b->nprev ? n : b->nprev; k < lim; k++) {
+        const p2p_smp_text_ref *x = &cur[leaf_first ? n - 1 - k : k], *y = &b->prev[k];
+        if (x->n != y->n || (x->s != y->s && memcmp(x->s, y->s, x->n) != 0))
+            break;
+    }
+    /* functions, root first; the new ones resolved in the order pushed,
+     * which is the order gprof2dot creates them in */
+    p2p_fid *fids = b->fids;
+    memcpy(fids, b->prevfids, k * sizeof *fids);
+    for (size_t i = 0; i < n - k; i++) {
+        size_t r = leaf_first ? n - 1 - i : k + i;
+        const p2p_smp_text_ref *x = &cur[leaf_first ? i : r];
+        p2p_fid f = b->resolve(b, b->ctx, leaf_first ? i : r, x->s, x->n);
+        if (f == P2P_NONE)
+            return P2P_ENOMEM;
+        fids[r] = f;
+    }
+    if (fs_room(b, b->p->nfunctions) < 0)
+        return P2P_ENOMEM;
+    if (++b->epoch == 0) {
+        for (size_t i = 0; i < b->capfs; i++)
+            b->fs[i].stamp = 0;
+        b->epoch = 1;
+    }
+    p2p_smp_fsum *fs = b->fs;
+    fs[fids[n - 1]].self += weight;
+    b->samples += weight;
+    for (size_t r = 0; r < n; r++) {
+        p2p_smp_fsum *x = &fs[fids[r]];
+        if (x->stamp != b->epoch) {
+            x->stamp = b->epoch;
+            x->total += weight;
+        }
+    }
+    /* calls from the leaf outwards, the order gprof2dot creates them in;
+     * those between shared frames are the last stack's */
+    uint32_t *calls = b->callv;
+    for (size_t r = n - 1; r-- > 0;) {
+        uint32_t c;
+        p2p_smp_fsum *callee;
+        if (r + 1 < k) {
+            c = b->prevcalls[r];
+        } else if ((callee = &fs[fids[r + 1]])->memo_caller1 == fids[r] + 1) {
+            /* most functions are called from the same place again and again */
+            c = callee->memo_call;
+        } else {
+            c = p2p_profile_get_call(b->p, fids[r], fids[r + 1], NULL);
+            if (c == P2P_NONE || s2_room(b, (size_t)c + 1) < 0)
+                return P2P_ENOMEM;
+            callee->memo_caller1 = fids[r] + 1;
+            callee->memo_call = c;
+        }
+        calls[r] = c;
+        b->s2[c] += weight;
+    }
+    /* this stack becomes the last one */
+    for (size_t r = k; r < n; r++)
+        b->prev[r] = cur[leaf_first ? n - 1 - r : r];
+    b->nprev = n;
+    b->fids = b->prevfids;
+    b->prevfids = fids;
+    b->callv = b->prevcalls;
+    b->prevcalls = calls;
+    b->nstacks++;
+    return 0;
+}
+
+int p2p_smp_finish(p2p_smp_builder *b)
+{
+    p2p_profile *p = b->p;
+    for (uint32_t i = 0; i < p->nfunctions; i++) {
+        p2p_function *f = &p->functions[i];
+        p2p_ev_set(&f->ev, P2P_SAMPLES, i < b->capfs ? b->fs[i].self : 0.0);
+        p2p_ev_set(&f->ev, P2P_TOTAL_SAMPLES, i < b->capfs ? b->fs[i].total : 0.0);
+    }
+    for (uint32_t c = 0; c < p->ncalls; c++)
+        p2p_ev_set(&p->calls[c].ev, P2P_SAMPLES2, c < b->caps2 ? b->s2[c] : 0.0);
+    p2p_ev_set(&p->ev, P2P_SAMPLES, b->samples);
+    return 0;
+}
