@@ -44,7 +44,8 @@ void p2p_buf_append(p2p_buf *b, const void *s, size_t n)
 {
     if (!reserve(b, n))
         return;
-    memcpy(b->data + b->len, s, n);
+    if (n) /* s may be NULL when n is 0; memcpy's arguments must not be */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
 }
 
