@@ -57,6 +57,27 @@ int p2p_select_functions(const p2p_profile *p, const char *pattern, p2p_fid **ou
 int p2p_prune_root(p2p_profile *p, const p2p_fid *roots, size_t n, int depth);
 int p2p_prune_leaf(p2p_profile *p, const p2p_fid *leaves, size_t n, int depth);
 
+/* Every function whose name matches the fnmatch glob `pattern` (duplicate
+ * names included, in index order), among those with consider[f] set, or
+ * the live ones when consider is NULL (src/analyse/suggest.c).  *out is
+ * malloc'ed (free() it), *n its length; both 0/NULL when nothing matches.
+ * Returns 0 or P2P_ENOMEM. */
+int p2p_match_functions(const p2p_profile *p, const char *pattern, const bool *consider, p2p_fid **out,
+                        size_t *n);
+
+/* Up to `max` functions whose names come near the glob `pattern` (case
+ * aside, containing its text, or a few edits away: suggest.c), among those
+ * with consider[f] set (NULL: the live ones), best first, one per name, in
+ * an order that depends only on the names.  out[0..*n).  0 or P2P_ENOMEM. */
+int p2p_near_matches(const p2p_profile *p, const char *pattern, const bool *consider, p2p_fid *out, size_t max,
+                     size_t *n);
+
+/* The live functions of p, in index order, whose name no function of
+ * `other` has (pruned ones included): for --compare, the functions added in
+ * the second profile.  *out malloc'ed, *n its length (0/NULL for none).
+ * 0 or P2P_ENOMEM. */
+int p2p_functions_missing_from(const p2p_profile *p, const p2p_profile *other, p2p_fid **out, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

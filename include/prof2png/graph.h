@@ -34,6 +34,10 @@ typedef struct p2p_gstmt {
     p2p_gid a, b;                 /* node: a; edge: a -> b */
     p2p_attr *attrs;              /* any order; the writer sorts by name */
     uint32_t nattrs;
+    p2p_attr *frame;              /* node: when nframe > 0 it is drawn in a frame
+                                     of its own, a one-node cluster with these
+                                     graph attributes (label, style, colour) */
+    uint32_t nframe;
 } p2p_gstmt;
 
 typedef struct p2p_graph_arena p2p_graph_arena;
@@ -59,6 +63,11 @@ void *p2p_graph_alloc(p2p_graph *g, size_t size);
  * they must live in the graph's arena or be static).  0 or P2P_ENOMEM. */
 int p2p_graph_add_node(p2p_graph *g, p2p_gid id, const p2p_attr *attrs, uint32_t n);
 int p2p_graph_add_edge(p2p_graph *g, p2p_gid src, p2p_gid dst, const p2p_attr *attrs, uint32_t n);
+
+/* Draw the node statement added last in a frame of its own (see
+ * p2p_gstmt.frame); attrs are copied as above.  0, P2P_ENOMEM, or
+ * P2P_EUSAGE when the last statement is not a node. */
+int p2p_graph_frame_last(p2p_graph *g, const p2p_attr *attrs, uint32_t n);
 
 /* Set one of the default attribute lists (copied as above).  which is
  * "graph", "node" or "edge".  0 or P2P_ENOMEM. */

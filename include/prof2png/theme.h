@@ -94,11 +94,23 @@ typedef struct p2p_compare_opts {
 } p2p_compare_opts;
 
 /* gprof2dot --compare: the graph of p1 annotated with its differences from
- * p2 (matched by function name).  Functions only in p1 are drawn plainly and
- * marked "added"... see compare.c.  0 or P2P_ENOMEM. */
+ * p2 (matched by function name).  A function of p1 with no live match in p2
+ * is drawn plainly, framed "removed" (p2 lacks the name) or "pruned in
+ * profile 2"; functions only in p2 are not drawn (see compare.c).
+ * 0 or P2P_ENOMEM. */
 int p2p_graph_compare(const p2p_profile *p1, const p2p_profile *p2, const p2p_theme *t,
                       const p2p_label_opts *lo, const p2p_compare_opts *co,
                       p2p_graph **out, p2p_diag *d);
+
+/* --list-functions SELECTOR: gprof2dot's printFunctionIds as text, over the
+ * live functions of p, into a malloc'ed string (*out, *len; free() it).
+ * "+" or "*" (or NULL) lists "ID:\tNAME" for all, "%GLOB" dumps every
+ * attribute of the functions whose name matches GLOB, any other selector
+ * lists the matching names; `format` (the -f name, may be NULL) picks
+ * gprof2dot's event order for the dump.  What differs from gprof2dot's
+ * text, which holds Python object addresses: src/style/listing.c.
+ * 0 or P2P_ENOMEM. */
+int p2p_list_functions(const p2p_profile *p, const char *selector, const char *format, char **out, size_t *len);
 
 #ifdef __cplusplus
 }

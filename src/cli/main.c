@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "filters.h"
 #include "options.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -90,50 +91,16 @@ static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_inp
     (*out)->warn = print_warning;
     (*out)->warn_ctx = NULL;
     p2p_diag_init(d, n == 1 ? inputs[0].name : NULL);
-    rc = p2p_derive_events(*out, fmt->derive, d);
+    /* --total callstacks: the stack-share recipe where the format has one */
+    p2p_derive recipe = fmt->derive;
+    if (o->total_callstacks && recipe == P2P_DERIVE_SAMPLES)
+        recipe = P2P_DERIVE_SAMPLES_CALLSTACKS;
+    rc = p2p_derive_events(*out, recipe, d);
     if (rc) {
         p2p_profile_free(*out);
         *out = NULL;
     }
     return rc;
-}
-
-static int prune_profile(p2p_profile *p, const p2p_cli_options *o, bool is_compare)
-{
-    p2p_prune_opts po = {o->node_thres / 100.0, o->edge_thres / 100.0, o->paths, o->npaths,
-                         o->color_nodes_by_selftime};
-    p2p_prune(p, &po);
-    if (o->root) {
-        p2p_fid *ids;
-        size_t n;
-        if (p2p_select_functions(p, o->root, &ids, &n) < 0)
-            return usage("out of memory");
-        if (!n && !is_compare) {
-            fprintf(stderr, "prof2png: root node %s not found (might already be pruned : try -e0 -n0 flags)\n",
-                    o->root);
-            return P2P_EXIT_INPUT;
-        }
-        int rc = p2p_prune_root(p, ids, n, o->depth);
-        free(ids);
-        if (rc)
-            return usage("out of memory");
-    }
-    if (o->leaf && !is_compare) {
-        p2p_fid *ids;
-        size_t n;
-        if (p2p_select_functions(p, o->leaf, &ids, &n) < 0)
-            return usage("out of memory");
-        if (!n) {
-            fprintf(stderr, "prof2png: leaf node %s not found (maybe already pruned : try -e0 -n0 flags)\n",
-                    o->leaf);
-            return P2P_EXIT_INPUT;
-        }
-        int rc = p2p_prune_leaf(p, ids, n, o->depth);
-        free(ids);
-        if (rc)
-            return usage("out of memory");
-    }
-    return 0;
 }
 
 /* The output format: -T, else the extension of -o, else DOT. */
@@ -158,6 +125,15 @@ static const char *output_type(const p2p_cli_options *o)
     return "dot";
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove a half-written temporary output file,
+ * then die of the signal as usual. */
+static void on_fatal_signal(int sig)
+{
+    p2p_write_file_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static int write_stdout(const char *data, size_t len)
 {
     if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -180,6 +156,12 @@ int main(int argc, char **argv)
     }
     /* a closed pipe is reported as a write error, not a silent death */
     signal(SIGPIPE, SIG_IGN);
+    /* an interrupted run leaves no temporary file (signals the caller
+     * ignores stay ignored) */
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        if (signal(fatal[i], on_fatal_signal) == SIG_IGN)
+            signal(fatal[i], SIG_IGN);
 
     int rc = P2P_EXIT_OK;
     p2p_diag d;
@@ -253,14 +235,28 @@ int main(int argc, char **argv)
             rc = report(&d);
             goto out;
         }
-        if ((rc = prune_profile(p1, &o, true)) || (rc = prune_profile(p2, &o, true)))
+        /* --list-functions: the first profile, the one drawn (gprof2dot
+         * crashes on this combination) */
+        if (o.list_functions && o.list_functions[0]) {
+            rc = p2p_cli_list_functions(p1, &o, fmt->name, inputs[ninputs - 2].name);
             goto out;
+        }
+        if ((rc = p2p_cli_prune(p1, &o, P2P_CLI_COMPARE_FIRST, inputs[ninputs - 2].name)) ||
+            (rc = p2p_cli_prune(p2, &o, P2P_CLI_COMPARE_SECOND, inputs[ninputs - 1].name)))
+            goto out;
+        p2p_cli_note_added(p1, p2, inputs[ninputs - 1].name);
     } else {
         if (load_profile(&o, fmt, inputs, ninputs, &p1, &d)) {
             rc = report(&d);
             goto out;
         }
-        if ((rc = prune_profile(p1, &o, false)))
+        /* --list-functions lists before the thresholds (gprof2dot: after),
+         * and exits before any output file is made */
+        if (o.list_functions && o.list_functions[0]) {
+            rc = p2p_cli_list_functions(p1, &o, fmt->name, ninputs == 1 ? inputs[0].name : NULL);
+            goto out;
+        }
+        if ((rc = p2p_cli_prune(p1, &o, P2P_CLI_SINGLE, ninputs == 1 ? inputs[0].name : NULL)))
             goto out;
     }
 

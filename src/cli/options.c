@@ -21,6 +21,8 @@ enum {
     OPT_COMPARE_BYDIFF,
     OPT_VERSION,
     OPT_EVENT,
+    OPT_LIST_FUNCTIONS,
+    OPT_TOTAL,
 };
 
 static const struct option long_options[] = {
@@ -28,6 +30,8 @@ static const struct option long_options[] = {
     {"type", required_argument, NULL, 'T'},
     {"format", required_argument, NULL, 'f'},
     {"event", required_argument, NULL, OPT_EVENT},
+    {"list-functions", required_argument, NULL, OPT_LIST_FUNCTIONS},
+    {"total", required_argument, NULL, OPT_TOTAL},
     {"node-thres", required_argument, NULL, 'n'},
     {"edge-thres", required_argument, NULL, 'e'},
     {"colormap", required_argument, NULL, 'c'},
@@ -86,43 +90,68 @@ void p2p_cli_usage(FILE *fp)
         "                          DOT.  The file is written whole or not at all.\n"
         "      --event NAME        callgrind: the event to graph (Ir, Dr, sysTime, ...)\n"
         "                          [default: the first event of the file]\n"
+        "      --total METHOD      perf, collapse, dtrace: how total times are found:\n"
+        "                          callratios (shared out along call ratios) or\n"
+        "                          callstacks (the share of stacks a function is on)\n"
+        "                          [default: callratios]\n"
         "  -T, --type FMT          output format, overriding the extension: dot, gv,\n"
         "                          png, svg, pdf, ps, eps, jpg, gif, xdot, json, plain\n"
+        "                          [default: from the extension of -o, else dot]\n"
         "\n"
         "Pruning:\n"
         "  -n, --node-thres PCT    drop nodes below this percentage of the total\n"
         "                          [default: 0.5]\n"
         "  -e, --edge-thres PCT    drop edges below this percentage [default: 0.1]\n"
         "  -z, --root GLOB         show only descendants of the matching function(s)\n"
+        "                          [default: none]\n"
         "  -l, --leaf GLOB         show only ancestors of the matching function(s)\n"
+        "                          [default: none].  A GLOB that selects nothing is\n"
+        "                          an error that lists near matches, or says what\n"
+        "                          pruned the functions it names\n"
         "      --depth N           with -z/-l: at most N calls away (shortest path)\n"
         "                          [default: -1, no limit]\n"
         "  -p, --path PATH         keep only functions whose file starts with PATH (or\n"
         "                          whose module contains it); repeatable\n"
+        "                          [default: none, keep all]\n"
+        "      --list-functions SEL  print on stderr the functions -z/-l can select,\n"
+        "                          and exit: + or * lists ID:<tab>NAME for all, GLOB\n"
+        "                          the matching names, %%GLOB every attribute of them.\n"
+        "                          Lists before -n/-e (gprof2dot: after), after -p\n"
+        "                          and -z [default: none]\n"
         "\n"
         "Labels and colours:\n"
         "  -c, --colormap MAP      colour map: bw, color, gray, pink, print, or the path\n"
-        "                          of a .theme file [default: color]\n"
+        "                          of a .theme file (also spelled --colourmap)\n"
+        "                          [default: color]\n"
         "      --skew S            skew the colour curve; < 1 gives more variety to low\n"
         "                          percentages, > 1 less [default: 1.0]\n"
         "  -s, --strip             strip C++ parameters, templates and const\n"
-        "  -w, --wrap              wrap long function names\n"
+        "                          [default: off]\n"
+        "  -w, --wrap              wrap long function names [default: off]\n"
         "      --node-label M      what nodes show, repeatable: total-time-percentage,\n"
         "                          self-time-percentage, total-time, self-time\n"
         "                          [default: total-time-percentage, self-time-percentage]\n"
-        "      --show-samples      also show sample counts\n"
+        "      --show-samples      also show sample counts [default: off]\n"
         "      --time-format FMT   printf format of times (e, f or g conversions)\n"
         "                          [default: %%.7g]\n"
         "      --color-nodes-by-selftime  colour nodes by self time, not total time\n"
         "                          (also spelled --colour-nodes-by-selftime)\n"
+        "                          [default: off]\n"
         "\n"
         "Comparing two profiles:\n"
         "      --compare           draw the first profile annotated with its differences\n"
-        "                          from the second: prof2png --compare A B\n"
+        "                          from the second: prof2png --compare A B (any\n"
+        "                          format) [default: off].  A function of A that B\n"
+        "                          lacks is framed \"removed\" (\"pruned in profile 2\"\n"
+        "                          when B has it below the thresholds); functions\n"
+        "                          only in B are not drawn and are listed on stderr\n"
         "      --compare-tolerance PCT  smaller differences count as none [default: 0.001]\n"
         "      --compare-only-slower    mark only functions slower in the second profile\n"
+        "                          [default: off]\n"
         "      --compare-only-faster    mark only functions faster in the second profile\n"
+        "                          [default: off]\n"
         "      --compare-color-by-difference  colour nodes by the size of the difference\n"
+        "                          [default: off]\n"
         "\n"
         "  -h, --help              show this help and exit\n"
         "      --version           show the version and exit\n"
@@ -211,6 +240,12 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
         case 'T': o->type = arg; break;
         case 'f': o->format = arg; break;
         case OPT_EVENT: o->event = arg; break;
+        case OPT_LIST_FUNCTIONS: o->list_functions = arg; break;
+        case OPT_TOTAL:
+            if (strcmp(arg, "callratios") != 0 && strcmp(arg, "callstacks") != 0)
+                return usage_error(err, errsize, "--total: expected callratios or callstacks, found '%s'", arg);
+            o->total_callstacks = strcmp(arg, "callstacks") == 0;
+            break;
         case 'n':
             if (parse_double(arg, &o->node_thres) < 0)
                 return usage_error(err, errsize, "-n/--node-thres: expected a percentage, found '%s'", arg);

@@ -34,6 +34,8 @@ typedef struct p2p_cli_options {
     bool compare;
     double compare_tolerance;
     bool compare_only_slower, compare_only_faster, compare_color_by_difference;
+    const char *list_functions;  /* --list-functions SELECTOR; NULL (or "") = none */
+    bool total_callstacks;       /* --total callstacks (perf, collapse, dtrace) */
     char **inputs;
     size_t ninputs;
 } p2p_cli_options;

@@ -157,6 +157,13 @@ int p2p_dot_write(const p2p_graph *g, char **out, size_t *len)
     p2p_buf_puts(&b, ";\n");
     for (size_t i = 0; i < g->nstmts; i++) {
         const p2p_gstmt *s = &g->stmts[i];
+        /* a framed node: a one-node cluster around it */
+        bool framed = !s->is_edge && s->nframe;
+        if (framed) {
+            p2p_buf_printf(&b, "\tsubgraph cluster_%zu {\n\t\tgraph", i);
+            write_attrs(&b, s->frame, s->nframe);
+            p2p_buf_puts(&b, ";\n\t");
+        }
         p2p_buf_putc(&b, '\t');
         write_id(&b, s->a);
         if (s->is_edge) {
@@ -165,6 +172,8 @@ int p2p_dot_write(const p2p_graph *g, char **out, size_t *len)
         }
         write_attrs(&b, s->attrs, s->nattrs);
         p2p_buf_puts(&b, ";\n");
+        if (framed)
+            p2p_buf_puts(&b, "\t}\n");
     }
     p2p_buf_puts(&b, "}\n");
     *out = p2p_buf_take(&b, len);

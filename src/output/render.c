@@ -35,6 +35,20 @@ static int capture_error(char *msg)
     return 0;
 }
 
+/* One Graphviz context for the whole process.  Graphviz 2.42's pango
+ * plugin keeps a static pointer to the last font name it measured, and that
+ * name belongs to the context: after gvFreeContext() the next context's
+ * first label compares against freed memory (heap-use-after-free under
+ * ASan, test_render's second picture).  Keeping the context alive keeps the
+ * name alive; it is freed with the process. */
+static GVC_t *context(void)
+{
+    static GVC_t *gvc;
+    if (!gvc)
+        gvc = gvContext();
+    return gvc;
+}
+
 int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, size_t *len, p2p_diag *d)
 {
     *out = NULL;
@@ -46,7 +60,7 @@ int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, s
     agseterr(AGERR); /* warnings (missing fonts, ...) are not failures */
 
     int rc = 0;
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = context();
     Agraph_t *g = NULL;
     char *data = NULL;
     unsigned int n = 0;
@@ -88,8 +102,6 @@ int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, s
 done:
     if (g)
         agclose(g);
-    if (gvc)
-        gvFreeContext(gvc);
     free(text);
     agseterrf(old);
     return rc;

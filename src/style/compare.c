@@ -18,7 +18,9 @@
  * output (gprof2dot with its upstream fix) does:
  *   - a function only in profile 1 is drawn as in the plain graph, and its
  *     edges get single-value labels (gprof2dot used an unbound or stale
- *     calls2);
+ *     calls2); beyond the fix, its node sits in a one-node cluster, a
+ *     dashed frame captioned "removed" or "pruned in profile 2"
+ *     (frame_unmatched), which leaves node and edges as the fix has them;
  *   - an edge whose callee or call is missing from profile 2 gets the
  *     single-value label, and so does one event missing on the profile 2
  *     side (of a call or of a function);
@@ -273,6 +275,8 @@ typedef struct cmp_ctx {
     p2p_fid *o1, *o2;
     size_t n1, n2;
     name_entry *names2;
+    name_entry *all2; /* every function of profile 2, pruned ones included */
+    size_t nall2;
     bool have_minmax, have_last;
     double min_diff, max_diff;
     p2p_buf b, line, last; /* label, one line, gprof2dot's `label` variable */
@@ -394,6 +398,29 @@ static int plain_label(cmp_ctx *c, const p2p_function *f1)
     return c->b.oom ? -1 : 0;
 }
 
+/* A function of profile 1 with no live match in profile 2 is framed (a
+ * one-node cluster): "removed" when profile 2 has no function of that name,
+ * "pruned in profile 2" when the thresholds, -p, -z or -l took it out.
+ * gprof2dot crashes here; its upstream fix draws such a node plainly, and
+ * the frame changes nothing of the node or its edges. */
+static int frame_unmatched(cmp_ctx *c, const p2p_function *f1)
+{
+    bool exists = find_by_name(c->all2, c->nall2, f1->name) != P2P_NONE;
+    p2p_attr a[6] = {
+        {"color", "#808080", false},
+        {"fontcolor", "#808080", false},
+        {"fontname", c->t->fontname, false},
+        {"fontsize", "10.00", false},
+        {"label", exists ? "pruned in profile 2" : "removed", false},
+        {"style", "dashed", false},
+    };
+    const char *font = p2p_graph_strdup(c->g, c->t->fontname);
+    if (!font)
+        return P2P_ENOMEM;
+    a[2].value = font;
+    return p2p_graph_frame_last(c->g, a, 6);
+}
+
 static int add_node(cmp_ctx *c, p2p_fid fid1, p2p_fid fid2)
 {
     const p2p_function *f1 = &c->p1->functions[fid1];
@@ -443,7 +470,10 @@ static int add_node(cmp_ctx *c, p2p_fid fid1, p2p_fid fid2)
             return P2P_ENOMEM;
     if (f1->filename && !a[6].value)
         return P2P_ENOMEM;
-    return p2p_graph_add_node(c->g, c->ids[fid1], a, f1->filename ? 7 : 6);
+    int rc = p2p_graph_add_node(c->g, c->ids[fid1], a, f1->filename ? 7 : 6);
+    if (rc || fid2 != P2P_NONE)
+        return rc;
+    return frame_unmatched(c, f1);
 }
 
 static int add_edges(cmp_ctx *c, p2p_fid fid1, p2p_fid fid2)
@@ -538,6 +568,13 @@ int p2p_graph_compare(const p2p_profile *p1, const p2p_profile *p2, const p2p_th
             c.names2[i] = (name_entry){p2->functions[c.o2[i]].name, i, c.o2[i]};
         qsort(c.names2, c.n2, sizeof *c.names2, cmp_name_entry);
     }
+    if (p2->nfunctions) {
+        if (!(c.all2 = malloc(p2->nfunctions * sizeof *c.all2)))
+            goto done;
+        for (p2p_fid f = 0; f < p2->nfunctions; f++)
+            c.all2[c.nall2++] = (name_entry){p2->functions[f].name, f, f};
+        qsort(c.all2, c.nall2, sizeof *c.all2, cmp_name_entry);
+    }
     for (size_t i = 0; i < c.n1; i++) {
         p2p_fid f1 = c.o1[i];
         p2p_fid f2 = find_by_name(c.names2, c.n2, p1->functions[f1].name);
@@ -553,6 +590,7 @@ done:
     free(c.o1);
     free(c.o2);
     free(c.names2);
+    free(c.all2);
     if (ev != evbuf)
         free(ev);
     if (rc) {
@@ -561,4 +599,10 @@ done:
     }
     *out = c.g;
     return 0;
+}
+
+/* Python's repr() of a float, for the other style files (style.h). */
+void p2p_style_float_repr(double x, char *out, size_t size)
+{
+    py_float_repr(x, out, size);
 }

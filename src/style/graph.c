@@ -82,6 +82,8 @@ static int add_stmt(p2p_graph *g, bool is_edge, p2p_gid a, p2p_gid b, const p2p_
     s->b = b;
     s->attrs = copy;
     s->nattrs = n;
+    s->frame = NULL;
+    s->nframe = 0;
     return 0;
 }
 
@@ -97,6 +99,20 @@ int p2p_graph_add_node(p2p_graph *g, p2p_gid id, const p2p_attr *attrs, uint32_t
 int p2p_graph_add_edge(p2p_graph *g, p2p_gid src, p2p_gid dst, const p2p_attr *attrs, uint32_t n)
 {
     return add_stmt(g, true, src, dst, attrs, n);
+}
+
+/* Frame the node statement added last (graph.h).  0, P2P_ENOMEM, or
+ * P2P_EUSAGE when there is none. */
+int p2p_graph_frame_last(p2p_graph *g, const p2p_attr *attrs, uint32_t n)
+{
+    if (!g->nstmts || g->stmts[g->nstmts - 1].is_edge)
+        return P2P_EUSAGE;
+    p2p_attr *copy = copy_attrs(g, attrs, n);
+    if (n && !copy)
+        return P2P_ENOMEM;
+    g->stmts[g->nstmts - 1].frame = copy;
+    g->stmts[g->nstmts - 1].nframe = n;
+    return 0;
 }
 
 /* Replace the "graph", "node" or "edge" default list (copied as above).

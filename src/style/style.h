@@ -69,4 +69,8 @@ int p2p_style_edge_attrs(p2p_graph *g, const p2p_theme *t, double w, const char 
  * 0 or P2P_ENOMEM. */
 int p2p_style_defaults(p2p_graph *g, const p2p_theme *t, bool shape);
 
+/* Python's repr() of a float (shortest round trip: "0.5", "1e-05",
+ * "130090.0"), NUL-terminated into out (32 bytes suffice). */
+void p2p_style_float_repr(double x, char *out, size_t size);
+
 #endif

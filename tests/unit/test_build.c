@@ -338,13 +338,20 @@ static void test_compare(void **state)
     p2p_diag_init(&d, NULL);
     assert_int_equal(p2p_graph_compare(p1, p2, &t, &lo, &co, &g, &d), 0);
     char *dot = to_dot(g);
+    /* extra_helper is not in profile 2: gprof2dot crashes (its upstream fix
+     * draws it plainly); prof2png draws it the same way inside a frame of
+     * its own captioned "removed", which leaves the node and its edges as
+     * the fix has them */
     static const char want[] =
         "digraph {\n"
         "\ttooltip=\" \"\n"
         "\tgraph [fontname=Arial, nodesep=0.125, ranksep=0.25];\n"
         "\tnode [fontcolor=white, fontname=Arial, height=0, style=filled, width=0];\n"
         "\tedge [fontname=Arial];\n"
-        "\t\"extra_helper\" [color=\"#ff0000\", fontcolor=\"#ffffff\", fontsize=\"10.000000\", label=\"extra_helper\\n100.00%\\n(58.82%)\\n0\xc3\x97\", orientation=0, shape=box];\n"
+        "\tsubgraph cluster_0 {\n"
+        "\t\tgraph [color=\"#808080\", fontcolor=\"#808080\", fontname=Arial, fontsize=\"10.00\", label=removed, style=dashed];\n"
+        "\t\t\"extra_helper\" [color=\"#ff0000\", fontcolor=\"#ffffff\", fontsize=\"10.000000\", label=\"extra_helper\\n100.00%\\n(58.82%)\\n0\xc3\x97\", orientation=0, shape=box];\n"
+        "\t}\n"
         "\t\"extra_helper\" -> main [arrowsize=\"0.64\", color=\"#0ba943\", fontcolor=\"#0ba943\", fontsize=\"10.00\", label=\"41.18%\\n1\xc3\x97\", labeldistance=\"1.65\", penwidth=\"1.65\"];\n"
         "\tmain [color=\"#0ba943\", fontcolor=\"#ffffff\", fontsize=\"10.000000\", label=\"main\\n41.18% + 58.824%\\n1 \xc3\x97/ 0 \xc3\x97\\n(41.18%) + 58.824%\\n1 \xc3\x97/ 0 \xc3\x97\", orientation=0, shape=cds];\n"
         "}\n";
