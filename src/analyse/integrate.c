@@ -472,6 +472,40 @@ static void find_entries(integ *x)
     }
 }
 
+/* Spreading a cycle's time walks the whole cycle once per entry point
+ * (gprof2dot's algorithm, kept for identical sums): entries x (members +
+ * their calls) steps, quadratic when every member is entered from outside.
+ * Beyond this many steps (a few seconds) the profile is refused with a clear
+ * message instead of hanging: a million-member cycle entered from one place
+ * is fine, ten thousand members each entered from outside are not. */
+#define SPREAD_BUDGET ((double)(1u << 28))
+
+static int check_spread_cost(const integ *x, p2p_diag *d)
+{
+    const p2p_profile *p = x->p;
+    double total = 0.0;
+    for (uint32_t c = 0; c < p->ncycles; c++) {
+        const p2p_cycle *cy = &p->cycles[c];
+        double entries = 0.0, work = 0.0;
+        for (p2p_fid g = x->entry_head[c]; g != P2P_NONE; g = x->entry_next[g])
+            entries++;
+        if (entries == 0.0)
+            continue;
+        for (uint32_t i = 0; i < cy->nmembers; i++) {
+            work++;
+            for (uint32_t k = p->functions[cy->members[i]].first_call; k != P2P_NONE; k = p->calls[k].next)
+                work++;
+        }
+        total += entries * work;
+        if (total > SPREAD_BUDGET)
+            return p2p_diag_set(d, P2P_ELIMIT, 0, -1,
+                                "a recursion cycle of %lu functions is entered from %.0f places: spreading its time "
+                                "over them would take %.3g steps (at most %.3g); prune the profile first",
+                                (unsigned long)cy->nmembers, entries, entries * work, SPREAD_BUDGET);
+    }
+    return 0;
+}
+
 static void integ_free(integ *x)
 {
     free(x->fstate);
@@ -515,6 +549,10 @@ int p2p_integrate(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d)
         goto out;
     }
     find_entries(&x);
+    if ((rc = check_spread_cost(&x, d)) < 0) {
+        integ_free(&x);
+        return rc;
+    }
 
     /* gprof2dot overwrites profile[IN] with the sum of IN when there are
      * cycles (step 1); nothing reads it afterwards, but keep it identical */

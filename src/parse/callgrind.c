@@ -8,7 +8,7 @@
  *
  * Deliberate differences from gprof2dot (which crashes or stops on these):
  * an unknown line is skipped with a warning instead of ending the parse; a
- * UTF-8 byte-order mark is skipped and UTF-16LE input is transcoded; cost
+ * UTF-8 byte-order mark is skipped and UTF-16 input (LE or BE) is transcoded; cost
  * lines with too many or too few numbers are accepted; `jfn=`/`jfl=`/`job=`
  * only define names; a bare `fn=` names the function "(unknown)"; a cost
  * line before any `events:` line is an error; tabs may separate numbers;
@@ -35,6 +35,7 @@
 #endif
 
 #include "prof2png/parse.h"
+#include "../util/utf8.h"
 #include "../util/util.h"
 
 /* A name (or object path) longer than this is skipped with a warning. */
@@ -204,6 +205,7 @@ enum wkind {
     W_BADCOST,   /* the chosen cost is not a number */
     W_LONG,      /* a name beyond NAME_LIMIT */
     W_NOEOL,     /* no line end at the end of the input */
+    W_UTF8,      /* a name with invalid UTF-8 (issue 7 item 4) */
     W_NKINDS
 };
 
@@ -360,6 +362,7 @@ static const char *const wmsg[W_NKINDS] = {
     [W_BADCOST] = "cost line whose cost is not a number; skipped",
     [W_LONG] = "name longer than 1 MiB; line skipped",
     [W_NOEOL] = "the last line has no line end: the file may be truncated",
+    [W_UTF8] = "invalid UTF-8 in a name, drawn as U+FFFD",
 };
 
 static void flush_warnings(parser *ps)
@@ -505,8 +508,10 @@ static uint32_t strtab_get(parser *ps, strtab *t, const unsigned char *s, size_t
     e->rawlen = (uint32_t)n;
     e->hlo = (uint32_t)hv;
     e->repaired = v != v0 || vn != vn0;
-    if (e->repaired)
+    if (e->repaired) {
         ps->any_repaired = true;
+        note(ps, W_UTF8, NULL, NULL);
+    }
     e->fid = P2P_NONE;
     size_t j = (size_t)hv & (t->nslots - 1);
     while (t->slots[j])
@@ -1199,49 +1204,6 @@ static int parse_lines(parser *ps, const unsigned char *p, const unsigned char *
     return 0;
 }
 
-/* UTF-16LE (after its BOM) to UTF-8, malloc'ed; unpaired surrogates become
- * U+FFFD.  NULL when out of memory. */
-static unsigned char *utf16le_to_utf8(const unsigned char *s, size_t n, size_t *outlen)
-{
-    size_t units = n / 2;
-    if (units > SIZE_MAX / 3 - 1)
-        return NULL;
-    unsigned char *out = malloc(units * 3 + 4), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < units; i++) {
-        uint32_t u = (uint32_t)s[2 * i] | (uint32_t)s[2 * i + 1] << 8;
-        if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
-            uint32_t u2 = (uint32_t)s[2 * i + 2] | (uint32_t)s[2 * i + 3] << 8;
-            if (u2 >= 0xdc00 && u2 < 0xe000) {
-                u = 0x10000 + ((u - 0xd800) << 10) + (u2 - 0xdc00);
-                i++;
-            } else {
-                u = 0xfffd;
-            }
-        } else if (u >= 0xd800 && u < 0xe000) {
-            u = 0xfffd;
-        }
-        if (u < 0x80) {
-            *o++ = (unsigned char)u;
-        } else if (u < 0x800) {
-            *o++ = (unsigned char)(0xc0 | u >> 6);
-            *o++ = (unsigned char)(0x80 | (u & 0x3f));
-        } else if (u < 0x10000) {
-            *o++ = (unsigned char)(0xe0 | u >> 12);
-            *o++ = (unsigned char)(0x80 | (u >> 6 & 0x3f));
-            *o++ = (unsigned char)(0x80 | (u & 0x3f));
-        } else {
-            *o++ = (unsigned char)(0xf0 | u >> 18);
-            *o++ = (unsigned char)(0x80 | (u >> 12 & 0x3f));
-            *o++ = (unsigned char)(0x80 | (u >> 6 & 0x3f));
-            *o++ = (unsigned char)(0x80 | (u & 0x3f));
-        }
-    }
-    *outlen = (size_t)(o - out);
-    return out;
-}
-
 static int parse_input(parser *ps, const p2p_input *in)
 {
     const unsigned char *data = in->data;
@@ -1265,15 +1227,9 @@ static int parse_input(parser *ps, const p2p_input *in)
     idmap_reset(&ps->ob_ids);
     memset(ps->w, 0, sizeof ps->w);
 
-    if (size >= 2 && data[0] == 0xff && data[1] == 0xfe) {
-        owned = utf16le_to_utf8(data + 2, size - 2, &size);
-        if (!owned)
-            return oom(ps);
-        data = owned;
-    } else if (size >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
-        data += 3;
-        size -= 3;
-    }
+    /* a UTF-8 byte-order mark is skipped, UTF-16 (LE or BE) transcoded */
+    if (p2p_text_decode(in->data, in->size, &data, &size, &owned, NULL) < 0)
+        return oom(ps);
 
     /* Lines up to the last line end are parsed in place: every scan stops
      * at a line end, so none needs a bounds check. */

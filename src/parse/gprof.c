@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "prof2png/parse.h"
+#include "../util/utf8.h"
 #include "../util/util.h"
 
 typedef unsigned char uchar;
@@ -331,8 +332,13 @@ static size_t primary_columns(const uchar *s, size_t n, fields *f)
         size_t k = float_token(s, n, j);
         if (!k)
             return 0;
-        if (col == 1)
+        if (col == 1) {
             f->self = to_float(s, j, k);
+            /* beyond 64 bits (or inf, from 300+ digits): reported as an
+             * unrecognised line, never used */
+            if (!(f->self <= 9.2e18))
+                return 0;
+        }
         i = k;
     }
     return i;
@@ -551,6 +557,8 @@ static bool match_flat_row(const uchar *s, size_t n, flatrow *r)
         if (float_token(s, n, st[k]) != en[k])
             return false;
     r->self = to_float(s, st[2], en[2]);
+    if (!(r->self <= 9.2e18)) /* as in primary_columns */
+        return false;
     size_t name = 3;
     r->has_calls = false;
     if (ntok == 7 && skip_digits(s, n, st[3]) == en[3] && float_token(s, n, st[4]) == en[4] &&
@@ -733,6 +741,7 @@ typedef struct gp {
     size_t nflat, capflat;
     p2p_buf scratch;
     unsigned long unrecognised; /* warnings about lines so far */
+    const char *repaired;  /* the first name that had invalid UTF-8, repaired */
     bool oom;
 } gp;
 
@@ -877,59 +886,25 @@ static void parse_entry(gp *g)
         parse_function_entry(g, ls, n);
 }
 
-/* Intern a name, with each invalid UTF-8 sequence replaced by U+FFFD. */
+/* Intern a name, with each invalid UTF-8 sequence (and NUL) replaced by
+ * U+FFFD (the shared helper, util/utf8.c); the first repair is noted once
+ * at the end of the parse. */
 static const char *intern_name(gp *g, p2p_profile *p, const uchar *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && s[i] < 0x80)
+    while (i < n && s[i] < 0x80 && s[i])
         i++;
-    if (i == n)
+    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i)))
         return p2p_profile_intern(p, (const char *)s, n);
     p2p_buf *b = &g->scratch;
     b->len = 0;
-    size_t start = 0;
-    while (i < n) {
-        uchar c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len = 0;
-        uint32_t min = 0, cp = 0;
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1fu, min = 0x80;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0fu, min = 0x800;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        size_t k = 1;
-        while (len && k < len && i + k < n && (s[i + k] & 0xc0) == 0x80) {
-            cp = cp << 6 | (s[i + k] & 0x3fu);
-            k++;
-        }
-        if (len && k == len && cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp < 0xe000)) {
-            i += len;
-            continue;
-        }
-        /* an invalid sequence: its maximal valid prefix (at least one byte)
-         * becomes one U+FFFD, as Python's "replace" does */
-        p2p_buf_append(b, s + start, i - start);
-        p2p_buf_append(b, "\xef\xbf\xbd", 3);
-        size_t bad = 1;
-        if (len && k > 1) {
-            /* the prefix is valid only if its second byte was in range */
-            uchar c1 = s[i + 1];
-            bool ok = (c == 0xe0 && c1 >= 0xa0) || (c == 0xed && c1 < 0xa0) || (c == 0xf0 && c1 >= 0x90) ||
-                      (c == 0xf4 && c1 < 0x90) || (c != 0xe0 && c != 0xed && c != 0xf0 && c != 0xf4);
-            bad = ok ? k : 1;
-        }
-        i += bad;
-        start = i;
-    }
-    p2p_buf_append(b, s + start, n - start);
+    p2p_utf8_repair(b, (const char *)s, n, true);
     if (b->oom)
         return NULL;
-    return p2p_profile_intern(p, b->data, b->len);
+    const char *name = p2p_profile_intern(p, b->data, b->len);
+    if (name && !g->repaired)
+        g->repaired = name;
+    return name;
 }
 
 /* A new function with TIME = self and, when has_called, a call count. */
@@ -1190,6 +1165,9 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     rc = use_flat ? build_flat(&g, prof, d) : build_call_graph(&g, prof, d);
     if (g.unrecognised > WARN_LIMIT)
         warnf(&g, "%lu more unrecognized or repeated call graph lines skipped", g.unrecognised - WARN_LIMIT);
+    if (g.repaired)
+        warnf(&g, "invalid UTF-8 in function names replaced by U+FFFD (first: '%.*s')",
+              quote_len((const uchar *)g.repaired, strlen(g.repaired)), g.repaired);
     if (rc) {
         p2p_profile_free(prof);
         prof = NULL;

@@ -17,6 +17,7 @@
 
 #include "prof2png/parse.h"
 #include "marshal.h"
+#include "../util/utf8.h"
 #include "../util/util.h"
 
 #define NONE32 UINT32_MAX
@@ -76,6 +77,7 @@ typedef struct pst {
     int64_t budget;     /* caller pairs and numbers left to read in this file */
     p2p_buf buf;
     void *grown;        /* RESERVE's temporary */
+    int64_t repaired_at; /* first string with invalid UTF-8 in this file, or -1 */
 } pst;
 
 /* arr reallocated to twice *cap elements (*cap updated), or NULL. */
@@ -169,7 +171,20 @@ static const char *string_of(pst *s, p2p_mval *v)
         return s->strs[v->aux - 1];
     if (!RESERVE(s, strs, nstrs, capstrs))
         return NULL;
-    const char *t = p2p_profile_intern(s->prof, v->u.s, v->len);
+    const char *t;
+    if (p2p_utf8_valid(v->u.s, v->len) && !memchr(v->u.s, '\0', v->len)) {
+        t = p2p_profile_intern(s->prof, v->u.s, v->len);
+    } else {
+        /* bytes (Python 2 str) or broken text: U+FFFD for each bad
+         * sequence and NUL, noted once per file (load_file) */
+        p2p_buf fix;
+        p2p_buf_init(&fix);
+        p2p_utf8_repair(&fix, v->u.s, v->len, true);
+        t = fix.oom ? NULL : p2p_profile_intern(s->prof, fix.data ? fix.data : "", fix.len);
+        p2p_buf_free(&fix);
+        if (s->repaired_at < 0)
+            s->repaired_at = v->off;
+    }
     if (!t)
         return NULL;
     s->strs[s->nstrs++] = t;
@@ -211,9 +226,11 @@ static int key_of(pst *s, p2p_mval *k, uint32_t *out)
         const p2p_mcode *c = nv->u.code;
         const p2p_mval *cn = c->objs[P2P_MC_NAME], *cf = c->objs[P2P_MC_FILENAME];
         p2p_buf_puts(&s->buf, "<code object ");
-        p2p_buf_append(&s->buf, cn->u.s, cn->len);
+        size_t bad = p2p_utf8_repair(&s->buf, cn->u.s, cn->len, true);
         p2p_buf_puts(&s->buf, ", file \"");
-        p2p_buf_append(&s->buf, cf->u.s, cf->len);
+        bad += p2p_utf8_repair(&s->buf, cf->u.s, cf->len, true);
+        if (bad && s->repaired_at < 0)
+            s->repaired_at = nv->off;
         p2p_buf_printf(&s->buf, "\", line %ld>", (long)c->ints[P2P_MC_FIRSTLINENO]);
         if (s->buf.oom)
             return nomem(s);
@@ -240,7 +257,7 @@ static int key_of(pst *s, p2p_mval *k, uint32_t *out)
     }
 
     size_t ms, ml;
-    module_of(filename, fv->len, &ms, &ml);
+    module_of(filename, strlen(filename), &ms, &ml); /* repaired: not fv->len */
     /* "%s:%d:%s" % (module, line, func), without printf (hot) */
     char num[24];
     size_t nl = 0;
@@ -280,10 +297,22 @@ static int key_of(pst *s, p2p_mval *k, uint32_t *out)
     return 0;
 }
 
+/* Numbers beyond 64 bits, NaN and infinities are reported, never used:
+ * with every number within +-2^63, no sum of them can overflow a double. */
+static int check_range(pst *s, const p2p_mval *v, const char *what, double x)
+{
+    if (v->type == P2P_M_BIGINT)
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off, "%s does not fit in 64 bits", what);
+    if (!(x >= -9.2e18 && x <= 9.2e18))
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off, "%s is %g, expected a finite number within 64 bits",
+                            what, x);
+    return 0;
+}
+
 static int number_of(pst *s, const p2p_mval *v, const char *what, double *out)
 {
     if (p2p_marshal_number(v, out))
-        return 0;
+        return check_range(s, v, what, *out);
     return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off, "%s is %s, not a number", what,
                         p2p_marshal_type_name(v->type));
 }
@@ -317,7 +346,7 @@ static int caller_value(pst *s, const p2p_mval *v, pcaller *c)
     c->n = SCALAR;
     c->v = NULL;
     if (p2p_marshal_number(v, &c->scalar))
-        return 0;
+        return check_range(s, v, "a caller's call count", c->scalar);
     return p2p_diag_set(s->d, P2P_EFORMAT, 0, (int64_t)v->off,
                         "expected a caller's (nc, cc, tt, ct) tuple or call count, found %s",
                         p2p_marshal_type_name(v->type));
@@ -478,6 +507,7 @@ static int load_file(pst *s, const p2p_input *in, bool first, double *file_tt)
     }
 
     s->nstrs = 0; /* the string cache lives in this document's nodes */
+    s->repaired_at = -1;
     s->budget = (int64_t)in->size + 64;
     uint32_t fst = ++s->stamp;
     s->norder = 0;
@@ -504,6 +534,10 @@ static int load_file(pst *s, const p2p_input *in, bool first, double *file_tt)
         uint32_t k = s->order[i];
         rc = add_entry(s, k, root->u.items[2 * s->keys[k].fpair + 1], first, file_tt);
     }
+    /* the warning sink names the first input; name the others */
+    if (rc == 0 && s->repaired_at >= 0)
+        p2p_profile_warn(s->prof, "%s%sinvalid UTF-8 in names replaced by U+FFFD (first at byte %lld)",
+                         first ? "" : in->name, first ? "" : ": ", (long long)s->repaired_at);
     p2p_marshal_free(&doc);
     return rc;
 }

@@ -37,12 +37,12 @@ void p2p_arena_free(p2p_arena *a)
 
 void *p2p_arena_alloc(p2p_arena *a, size_t size)
 {
-    size = (size + 15) & ~(size_t)15;
-    if (size == 0)
-        size = 16;
 #ifdef P2P_ARENA_MALLOC
-    /* each object its own block so that sanitizers see overruns */
-    block *nb = malloc(sizeof(block) + size);
+    /* each object its own block of exactly its size, so that sanitizers
+     * see an overrun by even one byte */
+    if (size > SIZE_MAX - sizeof(block) - 16)
+        return NULL;
+    block *nb = malloc(sizeof(block) + (size ? size : 1));
     if (!nb)
         return NULL;
     nb->size = nb->used = size;
@@ -50,6 +50,11 @@ void *p2p_arena_alloc(p2p_arena *a, size_t size)
     a->head = nb;
     return nb->data;
 #else
+    if (size > SIZE_MAX - sizeof(block) - 16)
+        return NULL; /* rounding up would wrap to a tiny block */
+    size = (size + 15) & ~(size_t)15;
+    if (size == 0)
+        size = 16;
     block *b = a->head;
     if (!b || b->size - b->used < size) {
         /* large objects get a block of their own, kept behind the head so the

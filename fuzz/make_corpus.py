@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Rebuild the seed corpora in fuzz/corpus/ from the samples, the test data
+and (when present) the shared corpus of real profiles.
+
+    python3 fuzz/make_corpus.py [SHARED_CORPUS_DIR]
+
+Seeds are named seed-*; the files named crash-*, timeout-*, leak-* or
+found-* are regression inputs found by fuzzing and are never touched.
+Big files are cut to their first SEED_MAX bytes (at a line end for text):
+a prefix is as good a seed as the whole, and keeps the corpus small.
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SHARED = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/corpus'
+SEED_MAX = 24 * 1024
+SPLIT = b'\n--p2p-next-input--\n'  # fuzz_common.h P2P_FUZZ_SPLIT
+
+# target -> [(source path relative to ROOT or SHARED, text?)]
+SOURCES = {
+    'pstats': [
+        ('samples/myapp.stats', False),
+        ('tests/data/pstats/part-f-2.7.pstats', False),
+        ('tests/data/pstats/part-m-3.6.pstats', False),
+        ('tests/data/pstats/part-b-3.13.pstats', False),
+        ('tests/data/pstats/merged-fmb-3.12.pstats', False),
+        ('tests/data/pstats/work-2.7-profile.pstats', False),
+        ('tests/data/pstats/work-3.7-profile.pstats', False),
+        ('tests/data/pstats/work-3.10-profile.pstats', False),
+        ('tests/data/pstats/work-3.11-profile.pstats', False),
+        ('tests/data/pstats/work-3.13-cProfile.pstats', False),
+        ('tests/data/pstats/synth-ints.pstats', False),
+        ('tests/data/pstats/synth-list.pstats', False),
+        ('tests/data/pstats/synth-names.pstats', False),
+        ('tests/data/pstats/synth-orphan.pstats', False),
+        ('tests/data/pstats/synth-empty.pstats', False),
+        ('@upstream/history/pstats/cProfile.pstats', False),
+        ('@upstream/history/pstats/hotshot.pstats', False),
+        ('@upstream/history/pstats/profile.pstats', False),
+        ('@pstats/demo-2.7-profile.pstats', False),
+        ('@pstats/cpu-3.11-cProfile.pstats', False),
+    ],
+    'prof': [
+        ('tests/data/gprof/recur-bp.prof', True),
+        ('tests/data/gprof/recur-bq.prof', True),
+        ('tests/data/gprof/recur-bq-bom.prof', True),
+        ('tests/data/gprof/recur-bq-utf16le.prof', False),
+        ('tests/data/gprof/recur-bq-utf16be.prof', False),
+        ('tests/data/gprof/recur-bqT.prof', True),
+        ('tests/data/gprof/recur-bql.prof', True),
+        ('tests/data/gprof/recur-p.prof', True),
+        ('tests/data/gprof/recur-z.prof', True),
+        ('tests/data/gprof/cxx-bq-nodemangle.prof', True),
+        ('@upstream/prof/cycle.prof', True),
+        ('@upstream/prof/zeros.prof', True),
+        ('@upstream/prof/val3_gprof.prof', True),
+        ('@upstream/prof/issue88.prof', True),
+        ('@upstream/prof/ibm.prof', True),
+        ('@gprof/cycles-flatonly.prof', True),
+        ('@gprof/cycles-T.prof', True),
+    ],
+    'callgrind': [
+        ('tests/data/callgrind/rec-default.callgrind', True),
+        ('tests/data/callgrind/rec-cachesim.callgrind', True),
+        ('tests/data/callgrind/rec-instr.callgrind', True),
+        ('tests/data/callgrind/rec-jumps.callgrind', True),
+        ('tests/data/callgrind/rec-nocompress.callgrind', True),
+        ('tests/data/callgrind/rec-sepcallers2.callgrind', True),
+        ('tests/data/callgrind/rec.cachegrind', True),
+        ('tests/data/callgrind/threads-sep.callgrind-02', True),
+        ('@upstream/callgrind/empty.callgrind', True),
+        ('@upstream/callgrind/issue35.callgrind', True),
+        ('@upstream/callgrind/bool.callgrind', True),
+        ('@upstream/history/compare-callgrind-unmatched/unmatched1.callgrind', True),
+        ('@callgrind/cycles-toggle.callgrind', True),
+    ],
+    'perf': [
+        ('@upstream/perf/issue28.perf', True),
+        ('@upstream/perf/issue28-c++filt.perf', True),
+        ('@upstream/perf/glxgears.perf', True),
+        ('@perf/threads-fp.perf', True),
+        ('@perf/cycles-nocallgraph.perf', True),
+        ('@perf/cycles-multievent.perf', True),
+        ('@perf/python311-fp-imports.perf', True),
+        ('@perf/cxx-dwarf.perf', True),
+    ],
+    'collapse': [
+        ('@upstream/collapse/keywords.collapse', True),
+        ('@upstream/history/collapse/digits.collapse', True),
+        ('@upstream/collapse/synapse.collapse', True),
+        ('@collapse/threads-fp.collapse', True),
+        ('@collapse/gzip9-fp.collapse', True),
+        ('@collapse/cycles-fp-pid-kernel.collapse', True),
+        ('@collapse/cycles-multievent.collapse', True),
+    ],
+    'dtrace': [
+        ('@upstream/dtrace/go.dtrace', True),
+        ('@upstream/dtrace/rust.dtrace', True),
+    ],
+    'json': [
+        ('@upstream/json/empty.json', True),
+        ('@upstream/json/diamond.json', True),
+        ('@upstream/json/cycle.json', True),
+        ('@upstream/json/memtrail.leaked.json', True),
+        ('@upstream/json/memtrail.maximum.json', True),
+    ],
+    'hprof': [
+        ('@upstream/hprof/jdbc.hprof', True),
+        ('@upstream/hprof/hadoop.hprof', True),
+    ],
+    'axe': [
+        ('@upstream/axe/r000hs_vtune_gprof_2013.axe', True),
+        ('@upstream/axe/r000hs_gprof_cc.axe', True),
+        ('@upstream/axe/nucleotide.axe', True),
+    ],
+    'sleepy': [
+        ('@upstream/sleepy/val3_sleepy.sleepy', False),
+        ('@upstream/sleepy/apitrace.sleepy', False),
+    ],
+    'sysprof': [
+        ('@upstream/sysprof/nautilus.sysprof', True),
+    ],
+    'xperf': [
+        ('@upstream/xperf/val3_xperf.xperf', True),
+    ],
+}
+
+# Merged inputs for the formats that read several files.
+MERGES = {
+    'pstats': [('tests/data/pstats/synth-merge1.pstats', 'tests/data/pstats/synth-merge2.pstats',
+                'tests/data/pstats/synth-merge3.pstats'),
+               ('tests/data/pstats/part-f-3.8.pstats', 'tests/data/pstats/part-m-3.8.pstats')],
+    'callgrind': [('tests/data/callgrind/threads-sep.callgrind-02', 'tests/data/callgrind/threads-sep.callgrind-03')],
+}
+
+# Pipeline seeds: (format, options, source index in SOURCES[format]).
+PIPELINE = [
+    ('pstats', '', 0), ('pstats', 'n0 e0', 0), ('pstats', 'n0 e0 s w L0167 S', 4),
+    ('pstats', 'z*main* d2 kpink', 0), ('pstats', 'l*sleep* n0 e0', 0), ('pstats', 'C n0 e0', None),
+    ('pstats', 'c kbw K0.3 t%.3e L46', 9), ('pstats', 'n0 e0 p/usr', 13),
+    ('prof', '', 1), ('prof', 'n0 e0', 2), ('prof', 'n0 e0 z* d1', 10), ('prof', 'e0 kgray', 15),
+    ('prof', 'n0 e0 S', 12),
+    ('callgrind', '', 0), ('callgrind', 'n0 e0 EIr', 1), ('callgrind', 'n0 e0', 3),
+    ('perf', 'n0 e0', 0), ('perf', '', 3), ('perf', 'n0 e0 T', 5),
+    ('collapse', 'n0 e0', 0), ('collapse', '', 3), ('collapse', 'T n0', 4),
+    ('dtrace', 'n0 e0', 0),
+    ('json', 'n0 e0', 2),
+]
+
+
+def source(rel):
+    if rel.startswith('@'):
+        return os.path.join(SHARED, rel[1:])
+    return os.path.join(ROOT, rel)
+
+
+def read_seed(rel, text):
+    path = source(rel)
+    if not os.path.exists(path):
+        return None
+    data = open(path, 'rb').read()
+    if len(data) > SEED_MAX:
+        data = data[:SEED_MAX]
+        if text and b'\n' in data:
+            data = data[:data.rindex(b'\n') + 1]
+    return data
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+def main():
+    for target in list(SOURCES) + ['pipeline']:
+        d = os.path.join(HERE, 'corpus', target)
+        if os.path.isdir(d):
+            for f in os.listdir(d):
+                if f.startswith('seed-'):
+                    os.remove(os.path.join(d, f))
+    total = 0
+    for target, files in SOURCES.items():
+        for rel, text in files:
+            data = read_seed(rel, text)
+            if data is None:
+                continue
+            write(target, 'seed-' + os.path.basename(rel), data)
+            total += len(data)
+        for k, group in enumerate(MERGES.get(target, [])):
+            parts = [read_seed(rel, False) for rel in group]
+            if None not in parts:
+                data = SPLIT.join(parts)
+                write(target, 'seed-merged-%d' % k, data)
+                total += len(data)
+    for k, (fmt, opts, idx) in enumerate(PIPELINE):
+        head = (fmt + (' ' + opts if opts else '')).encode() + b'\n'
+        if idx is None:
+            group = MERGES[fmt][1]
+            body = SPLIT.join(read_seed(rel, False) for rel in group)
+        else:
+            rel, text = SOURCES[fmt][idx]
+            body = read_seed(rel, text)
+            if body is None:
+                continue
+            body = body[:8192] if text else body
+        write('pipeline', 'seed-%02d-%s' % (k, fmt), head + body)
+        total += len(head + body)
+    print('%d bytes of seeds' % total)
+
+
+main()
