@@ -4,10 +4,12 @@ and (when present) the shared corpus of real profiles.
 
     python3 fuzz/make_corpus.py [SHARED_CORPUS_DIR]
 
-Seeds are named seed-*; the files named crash-*, timeout-*, leak-* or
-found-* are regression inputs found by fuzzing and are never touched.
-Big files are cut to their first SEED_MAX bytes (at a line end for text):
-a prefix is as good a seed as the whole, and keeps the corpus small.
+Seeds from this repository are named seed-*; seeds taken from the shared
+corpus are named shared-* and stay out of the repository (fuzz/.gitignore):
+they exist where that corpus does, for fuzzing there.  The files named
+crash-* or found-* are regression inputs found by fuzzing and are never
+touched.  Big files are cut to their first SEED_MAX bytes (at a line end for
+text): a prefix is as good a seed as the whole, and keeps the corpus small.
 """
 import os
 import sys
@@ -77,6 +79,10 @@ SOURCES = {
         ('@callgrind/cycles-toggle.callgrind', True),
     ],
     'perf': [
+        ('tests/data/perf/fp.perf', True),
+        ('tests/data/perf/dwarf.perf', True),
+        ('tests/data/perf/multievent.perf', True),
+        ('tests/data/perf/nocallgraph.perf', True),
         ('@upstream/perf/issue28.perf', True),
         ('@upstream/perf/issue28-c++filt.perf', True),
         ('@upstream/perf/glxgears.perf', True),
@@ -87,6 +93,11 @@ SOURCES = {
         ('@perf/cxx-dwarf.perf', True),
     ],
     'collapse': [
+        ('tests/data/perf/fp.collapse', True),
+        ('tests/data/perf/py.collapse', True),
+        ('tests/data/perf/fp-crlf.collapse', True),
+        ('tests/data/perf/fp-utf16le.collapse', False),
+        ('tests/data/perf/fp-utf16be.collapse', False),
         ('@upstream/collapse/keywords.collapse', True),
         ('@upstream/history/collapse/digits.collapse', True),
         ('@upstream/collapse/synapse.collapse', True),
@@ -96,6 +107,7 @@ SOURCES = {
         ('@collapse/cycles-multievent.collapse', True),
     ],
     'dtrace': [
+        ('tests/data/perf/fp.dtrace', True),
         ('@upstream/dtrace/go.dtrace', True),
         ('@upstream/dtrace/rust.dtrace', True),
     ],
@@ -135,17 +147,18 @@ MERGES = {
     'callgrind': [('tests/data/callgrind/threads-sep.callgrind-02', 'tests/data/callgrind/threads-sep.callgrind-03')],
 }
 
-# Pipeline seeds: (format, options, source index in SOURCES[format]).
+# Pipeline seeds: (format, options, source index in SOURCES[format], or None
+# for the second merge of MERGES[format]).
 PIPELINE = [
     ('pstats', '', 0), ('pstats', 'n0 e0', 0), ('pstats', 'n0 e0 s w L0167 S', 4),
     ('pstats', 'z*main* d2 kpink', 0), ('pstats', 'l*sleep* n0 e0', 0), ('pstats', 'C n0 e0', None),
     ('pstats', 'c kbw K0.3 t%.3e L46', 9), ('pstats', 'n0 e0 p/usr', 13),
-    ('prof', '', 1), ('prof', 'n0 e0', 2), ('prof', 'n0 e0 z* d1', 10), ('prof', 'e0 kgray', 15),
-    ('prof', 'n0 e0 S', 12),
+    ('prof', '', 1), ('prof', 'n0 e0', 2), ('prof', 'n0 e0 z* d1', 5), ('prof', 'e0 kgray', 7),
+    ('prof', 'n0 e0 S', 9), ('prof', 'n0 e0', 10), ('prof', 'e0 kgray', 15),
     ('callgrind', '', 0), ('callgrind', 'n0 e0 EIr', 1), ('callgrind', 'n0 e0', 3),
-    ('perf', 'n0 e0', 0), ('perf', '', 3), ('perf', 'n0 e0 T', 5),
-    ('collapse', 'n0 e0', 0), ('collapse', '', 3), ('collapse', 'T n0', 4),
-    ('dtrace', 'n0 e0', 0),
+    ('perf', 'n0 e0', 0), ('perf', '', 1), ('perf', 'n0 e0 T', 2), ('perf', 'n0 e0', 4),
+    ('collapse', 'n0 e0', 0), ('collapse', 'T n0', 1), ('collapse', 'n0 e0 z*main*', 5),
+    ('dtrace', 'n0 e0', 0), ('dtrace', 'T', 1),
     ('json', 'n0 e0', 2),
 ]
 
@@ -175,12 +188,16 @@ def write(target, name, data):
         f.write(data)
 
 
+def prefix(rel):
+    return 'shared-' if rel.startswith('@') else 'seed-'
+
+
 def main():
     for target in list(SOURCES) + ['pipeline']:
         d = os.path.join(HERE, 'corpus', target)
         if os.path.isdir(d):
             for f in os.listdir(d):
-                if f.startswith('seed-'):
+                if f.startswith('seed-') or f.startswith('shared-'):
                     os.remove(os.path.join(d, f))
     total = 0
     for target, files in SOURCES.items():
@@ -188,7 +205,7 @@ def main():
             data = read_seed(rel, text)
             if data is None:
                 continue
-            write(target, 'seed-' + os.path.basename(rel), data)
+            write(target, prefix(rel) + os.path.basename(rel), data)
             total += len(data)
         for k, group in enumerate(MERGES.get(target, [])):
             parts = [read_seed(rel, False) for rel in group]
@@ -201,13 +218,15 @@ def main():
         if idx is None:
             group = MERGES[fmt][1]
             body = SPLIT.join(read_seed(rel, False) for rel in group)
+            rel = group[0]
         else:
             rel, text = SOURCES[fmt][idx]
             body = read_seed(rel, text)
             if body is None:
                 continue
-            body = body[:8192] if text else body
-        write('pipeline', 'seed-%02d-%s' % (k, fmt), head + body)
+            if text and len(body) > 8192:
+                body = body[:body.rindex(b'\n', 0, 8192) + 1] if b'\n' in body[:8192] else body[:8192]
+        write('pipeline', '%s%02d-%s' % (prefix(rel), k, fmt), head + body)
         total += len(head + body)
     print('%d bytes of seeds' % total)
 
