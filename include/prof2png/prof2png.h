@@ -11,5 +11,6 @@
 #include "graph.h"
 #include "theme.h"
 #include "output.h"
+#include "report.h"
 
 #endif

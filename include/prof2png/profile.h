@@ -67,6 +67,12 @@ typedef struct p2p_call {
     double weight;        /* §7.1; valid when has_weight */
     bool has_ratio, has_weight, removed;
     p2p_events ev;
+    /* Optional, for the pstats reports (report.h): the caller's statistics
+     * as Python's pstats holds them.  stat_n 4: stat = (nc, cc, tt, ct), a
+     * cProfile caller tuple; 1: stat[0] is a call count (the profile
+     * module); 0: none (other formats). */
+    double stat[4];
+    uint8_t stat_n;
 } p2p_call;
 
 typedef struct p2p_function {
@@ -84,6 +90,18 @@ typedef struct p2p_function {
     uint32_t cycle;       /* index into profile->cycles, P2P_NONE if none */
     double weight;        /* §7.1; valid when has_weight */
     p2p_events ev;
+    /* Optional, for the pstats reports (report.h), set by the pstats
+     * parser: `func_name` and `line` are the key (filename, line,
+     * func_name) parts (func_name NULL: not a pstats key); `prim_called`
+     * is cc, the primitive calls (`called` is nc); `in_stats`: the function
+     * has a stats entry of its own (a caller may have none), the
+     * `stats_order`-th in the merged stats dict's order. */
+    const char *func_name;
+    int64_t line;
+    int64_t prim_called;
+    uint32_t stats_order;
+    bool has_prim_called;
+    bool in_stats;
 } p2p_function;
 
 typedef struct p2p_cycle {
@@ -109,6 +127,14 @@ typedef struct p2p_profile {
     p2p_arena *arena;     /* owns strings, cycle member arrays, ... */
     p2p_warn_fn warn;     /* optional warning sink (see error.h) */
     void *warn_ctx;
+    /* Optional, for the reports (report.h).  pstats: `pstats_python` is
+     * the major version of the Python whose pstats reads the input (2 or
+     * 3; 0: not pstats) and `pstats_total_tt` its Stats.total_tt.  Other
+     * formats: `cost_name` names what SAMPLES counts (a callgrind event
+     * such as "Ir"); NULL: unknown. */
+    int pstats_python;
+    double pstats_total_tt;
+    const char *cost_name;
     /* private */
     uint32_t capfunctions, capcalls, capcycles;
     p2p_profile_index *index;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "filters.h"
+#include "stats.h"
 #include "options.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -201,6 +202,8 @@ int main(int argc, char **argv)
         rc = usage("--compare needs two input files");
         goto out;
     }
+    if ((rc = p2p_cli_stats_check(&o)))
+        goto out;
 
     inputs = calloc(ninputs, sizeof *inputs);
     if (!inputs) {
@@ -254,6 +257,11 @@ int main(int argc, char **argv)
          * and exits before any output file is made */
         if (o.list_functions && o.list_functions[0]) {
             rc = p2p_cli_list_functions(p1, &o, fmt->name, ninputs == 1 ? inputs[0].name : NULL);
+            goto out;
+        }
+        /* --stats, --callers, --callees: text reports instead of a graph */
+        if (p2p_cli_stats_wanted(&o)) {
+            rc = p2p_cli_stats(p1, &o, ninputs == 1 ? inputs[0].name : NULL);
             goto out;
         }
         if ((rc = p2p_cli_prune(p1, &o, P2P_CLI_SINGLE, ninputs == 1 ? inputs[0].name : NULL)))

@@ -23,6 +23,12 @@ enum {
     OPT_EVENT,
     OPT_LIST_FUNCTIONS,
     OPT_TOTAL,
+    OPT_STATS,
+    OPT_SORT,
+    OPT_LIMIT,
+    OPT_FILTER,
+    OPT_CALLERS,
+    OPT_CALLEES,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +38,12 @@ static const struct option long_options[] = {
     {"event", required_argument, NULL, OPT_EVENT},
     {"list-functions", required_argument, NULL, OPT_LIST_FUNCTIONS},
     {"total", required_argument, NULL, OPT_TOTAL},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"sort", required_argument, NULL, OPT_SORT},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"callers", required_argument, NULL, OPT_CALLERS},
+    {"callees", required_argument, NULL, OPT_CALLEES},
     {"node-thres", required_argument, NULL, 'n'},
     {"edge-thres", required_argument, NULL, 'e'},
     {"colormap", required_argument, NULL, 'c'},
@@ -153,6 +165,26 @@ void p2p_cli_usage(FILE *fp)
         "      --compare-color-by-difference  colour nodes by the size of the difference\n"
         "                          [default: off]\n"
         "\n"
+        "Text reports, as Python's pstats prints them (instead of a graph):\n"
+        "      --stats             the print_stats() table, for any format; byte for\n"
+        "                          byte Python's for pstats input, less the date line\n"
+        "                          [default: off]\n"
+        "      --sort KEY[,KEY...] sort_stats() keys: calls, cumulative, file, line,\n"
+        "                          name, nfl, pcalls, stdname, time, the aliases\n"
+        "                          ncalls, cumtime, filename, module, tottime, or a\n"
+        "                          unique prefix [default: none, the file's order]\n"
+        "      --limit N|FRACTION  keep the first N lines, or a fraction of them when\n"
+        "                          written with a '.' (0.1: a tenth); repeatable,\n"
+        "                          applied in order with --filter [default: all]\n"
+        "      --filter REGEX      keep the names that a POSIX extended regular\n"
+        "                          expression matches anywhere (Python's re.search;\n"
+        "                          no \\d, \\w, lazy or look-around) [default: none]\n"
+        "      --callers REGEX     print_callers(REGEX): the callers of the matching\n"
+        "                          functions, after --stats [default: none]\n"
+        "      --callees REGEX     print_callees(REGEX): what they call [default: none]\n"
+        "                          Reports go to -o FILE (any name) or stdout; -z, -l\n"
+        "                          and -p shorten them, -n and -e do not apply\n"
+        "\n"
         "  -h, --help              show this help and exit\n"
         "      --version           show the version and exit\n"
         "\n"
@@ -246,6 +278,30 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
                 return usage_error(err, errsize, "--total: expected callratios or callstacks, found '%s'", arg);
             o->total_callstacks = strcmp(arg, "callstacks") == 0;
             break;
+        case OPT_STATS: o->stats = true; break;
+        case OPT_SORT: o->sort = arg; break;
+        case OPT_CALLERS: o->callers = arg; break;
+        case OPT_CALLEES: o->callees = arg; break;
+        case OPT_LIMIT:
+        case OPT_FILTER: {
+            p2p_restriction *n = realloc(o->restrictions, (o->nrestrictions + 1) * sizeof *n);
+            if (!n)
+                return usage_error(err, errsize, "%s", "out of memory");
+            o->restrictions = n;
+            n += o->nrestrictions;
+            if (c == OPT_FILTER) {
+                memset(n, 0, sizeof *n);
+                n->kind = P2P_RESTRICT_REGEX;
+                n->regex = arg;
+            } else if (p2p_restriction_parse_limit(arg, n, NULL) < 0) {
+                return usage_error(err, errsize,
+                                   "--limit: expected a count (an integer) or a fraction (a number with a "
+                                   "'.', such as 0.1), found '%s'",
+                                   arg);
+            }
+            o->nrestrictions++;
+            break;
+        }
         case 'n':
             if (parse_double(arg, &o->node_thres) < 0)
                 return usage_error(err, errsize, "-n/--node-thres: expected a percentage, found '%s'", arg);
@@ -338,4 +394,6 @@ void p2p_cli_options_free(p2p_cli_options *o)
 {
     free(o->paths);
     o->paths = NULL;
+    free(o->restrictions);
+    o->restrictions = NULL;
 }

@@ -950,8 +950,17 @@ static int events_line(parser *ps, const unsigned char *v, const unsigned char *
     ps->any_events = true;
     ps->evk = 0;
     const char *want = ps->o ? ps->o->event : NULL;
-    if (!want)
+    if (!want) {
+        /* the first event is the cost: its name labels reports (cost_name) */
+        const unsigned char *w = v, *x;
+        while (w < e && is_blank(*w))
+            w++;
+        for (x = w; x < e && !is_blank(*x); x++)
+            ;
+        if (x > w && !ps->p->cost_name)
+            ps->p->cost_name = p2p_profile_intern(ps->p, (const char *)w, (size_t)(x - w));
         return LINE_OK;
+    }
     size_t wl = strlen(want);
     uint32_t k = 0;
     for (const unsigned char *p = v; p < e;) {
@@ -964,6 +973,8 @@ static int events_line(parser *ps, const unsigned char *v, const unsigned char *
             p++;
         if ((size_t)(p - w) == wl && memcmp(w, want, wl) == 0) {
             ps->evk = k;
+            if (!ps->p->cost_name)
+                ps->p->cost_name = p2p_profile_intern(ps->p, want, wl);
             return LINE_OK;
         }
         k++;

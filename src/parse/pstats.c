@@ -481,6 +481,17 @@ static int add_entry(pst *s, uint32_t k, p2p_mval *v, bool first, double *file_t
     return 0;
 }
 
+/* The Python whose pstats reads this file (the reports of report.h): 2
+ * for marshal as Python 2 writes it (no FLAG_REF on the dict, str keys as
+ * 's' or 't'), else 3.  Their dict orders differ. */
+static int python_of(const p2p_input *in, const p2p_mval *root)
+{
+    const p2p_mval *k = root->u.items[0];
+    if (in->data[0] != '{' || k->type != P2P_M_TUPLE || k->len != 3)
+        return 3;
+    return k->u.items[0]->code == 's' || k->u.items[0]->code == 't' ? 2 : 3;
+}
+
 /* Read one file and fold it in.  *file_tt gets its Stats.total_tt. */
 static int load_file(pst *s, const p2p_input *in, bool first, double *file_tt)
 {
@@ -505,6 +516,8 @@ static int load_file(pst *s, const p2p_input *in, bool first, double *file_tt)
         p2p_marshal_free(&doc);
         return p2p_diag_set(s->d, P2P_EEMPTY, 0, -1, "no functions in the profile");
     }
+    if (first)
+        s->prof->pstats_python = python_of(in, root);
 
     s->nstrs = 0; /* the string cache lives in this document's nodes */
     s->repaired_at = -1;
@@ -551,6 +564,8 @@ static p2p_fid function_of(pst *s, uint32_t k)
     if (f == P2P_NONE)
         return P2P_NONE;
     s->prof->functions[f].filename = kk->filename;
+    s->prof->functions[f].func_name = kk->func;
+    s->prof->functions[f].line = kk->line;
     kk->fid = f;
     return f;
 }
@@ -576,6 +591,10 @@ static int build(pst *s, double total_tt)
         p2p_function *f = &p->functions[callee];
         f->called = to_count(e->nc);
         f->has_called = true;
+        f->prim_called = to_count(e->cc);
+        f->has_prim_called = true;
+        f->in_stats = true;
+        f->stats_order = i;
         p2p_ev_set(&f->ev, P2P_TOTAL_TIME, e->ct);
         p2p_ev_set(&f->ev, P2P_TIME, e->tt);
         p->ev.v[P2P_TIME] += e->tt;
@@ -594,6 +613,11 @@ static int build(pst *s, double total_tt)
                 return nomem(s);
             p2p_events *ev = &p->calls[ci].ev;
             ev->has = 0; /* a new Call replaces any earlier one */
+            p->calls[ci].stat_n = pc->n == SCALAR ? 1 : pc->n >= 4 ? 4 : 0;
+            if (pc->n == SCALAR)
+                p->calls[ci].stat[0] = pc->scalar;
+            else if (pc->n >= 4)
+                memcpy(p->calls[ci].stat, pc->v, sizeof p->calls[ci].stat);
             if (pc->n == SCALAR) {
                 p2p_ev_set(ev, P2P_CALLS, pc->scalar);
                 p2p_ev_set(ev, P2P_TOTAL_TIME, p2p_ratio(p, pc->scalar, nc) * ct);
@@ -669,6 +693,7 @@ int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
         total_tt = i == 0 ? tt : total_tt + tt;
     }
     rc = build(&s, total_tt);
+    s.prof->pstats_total_tt = total_tt;
 done:
     p2p_u64map_free(&s.keymap);
     free(s.strs);
