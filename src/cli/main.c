@@ -191,15 +191,17 @@ int main(int argc, char **argv)
         goto out;
     }
     if (p2p_theme_set_skew(&theme, o.skew) < 0) {
-        rc = usage("--skew: must not be negative");
+        rc = usage("--skew: expected a finite number >= 0");
         goto out;
     }
     if (ninputs == 0) {
         rc = usage("no input file given (see --help)");
         goto out;
     }
-    if (o.compare && ninputs < 2) {
-        rc = usage("--compare needs two input files");
+    if (o.compare && ninputs != 2) {
+        /* gprof2dot compares the first two files of some formats and the
+         * last two of others; which two is not a guess to make silently. */
+        rc = usage("--compare needs two input files, exactly");
         goto out;
     }
     if ((rc = p2p_cli_stats_check(&o)))

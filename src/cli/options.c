@@ -314,8 +314,8 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
         case 's': o->strip = true; break;
         case 'w': o->wrap = true; break;
         case OPT_SKEW:
-            if (parse_double(arg, &o->skew) < 0 || o->skew < 0)
-                return usage_error(err, errsize, "--skew: expected a number >= 0, found '%s'", arg);
+            if (parse_double(arg, &o->skew) < 0 || o->skew < 0 || !isfinite(o->skew))
+                return usage_error(err, errsize, "--skew: expected a finite number >= 0, found '%s'", arg);
             break;
         case OPT_SELFTIME: o->color_nodes_by_selftime = true; break;
         case OPT_SHOW_SAMPLES: o->show_samples = true; break;

@@ -167,7 +167,7 @@ expect_re "$out" 'label=removed' "--compare -z: gone still removed"
 expect_exit 0 "--compare -l" -- "$bin" -f callgrind --compare "$tmp/a.callgrind" "$tmp/b.callgrind" -l small
 ! printf '%s' "$out" | grep -q 'gone' && pass || fail "--compare -l: gone not an ancestor of small"
 expect_exit 2 "--compare with one file" -- "$bin" --compare "$prof"
-expect_re "$err" "^prof2png: --compare needs two input files$" "--compare one file: message"
+expect_re "$err" "^prof2png: --compare needs two input files, exactly$" "--compare one file: message"
 
 # ---- --total -----------------------------------------------------------------
 
