@@ -32,20 +32,6 @@ static int usage(const char *msg)
     return P2P_EXIT_USAGE;
 }
 
-/* The format of an input given no -f: the first bytes decide, and anything
- * not recognised is gprof text, gprof2dot's default. */
-static const p2p_format *sniff(const p2p_input *in)
-{
-    const unsigned char *b = in->data;
-    size_t n = in->size < 4096 ? in->size : 4096;
-    if (n && (b[0] == '{' || b[0] == ('{' | 0x80)))
-        return p2p_format_find("pstats");
-    if (memmem(b, n, "# callgrind format", 18) || (n >= 7 && memcmp(b, "events:", 7) == 0) ||
-        memmem(b, n, "\nevents:", 8) || (n >= 8 && memcmp(b, "version:", 8) == 0))
-        return p2p_format_find("callgrind");
-    return p2p_format_find("prof");
-}
-
 static const char *format_names(void)
 {
     static char names[256];
@@ -218,12 +204,21 @@ int main(int argc, char **argv)
         }
     }
     if (!fmt) {
-        fmt = sniff(&inputs[0]);
-        if (!fmt) {
-            fprintf(stderr, "prof2png: %s: cannot tell the format of this input; give it with -f (known: %s)\n",
-                    inputs[0].name, format_names());
-            rc = P2P_EXIT_INPUT;
-            goto out;
+        /* every input is sniffed: merged inputs must agree */
+        for (size_t i = 0; i < ninputs; i++) {
+            const p2p_format *f;
+            p2p_diag_init(&d, inputs[i].name);
+            if (p2p_detect(&inputs[i], &f, &d)) {
+                rc = report(&d);
+                goto out;
+            }
+            if (fmt && f != fmt) {
+                fprintf(stderr, "prof2png: %s: this input looks like %s, but %s looks like %s; give the format with -f\n",
+                        inputs[i].name, f->name, inputs[0].name, fmt->name);
+                rc = P2P_EXIT_INPUT;
+                goto out;
+            }
+            fmt = f;
         }
     }
     if (ninputs > 1 && !fmt->multiple_inputs && !o.compare) {
