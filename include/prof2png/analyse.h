@@ -78,6 +78,27 @@ int p2p_near_matches(const p2p_profile *p, const char *pattern, const bool *cons
  * 0 or P2P_ENOMEM. */
 int p2p_functions_missing_from(const p2p_profile *p, const p2p_profile *other, p2p_fid **out, size_t *n);
 
+/* --ignore, --focus, --hide (src/analyse/names.c): POSIX extended regular
+ * expressions matched anywhere in function names; each list may be empty. */
+typedef struct p2p_name_filter {
+    const char *const *ignore; /* drop matches and what only they reach */
+    size_t nignore;
+    const char *const *focus;  /* keep only paths through matches */
+    size_t nfocus;
+    const char *const *hide;   /* drop matches, joining callers to callees */
+    size_t nhide;
+} p2p_name_filter;
+
+/* Apply the filters to the live functions and calls of p, after its derived
+ * events and before p2p_prune(): ignore, then focus, then hide, as names.c
+ * defines them.  No function's events change; --hide's joined calls carry
+ * TOTAL_TIME_RATIO (and TOTAL_TIME) shares and no call count.  Returns 0;
+ * P2P_EUSAGE for an invalid expression; P2P_ENOTFOUND when --focus matches
+ * no function (p is then unchanged); P2P_ELIMIT when --hide would join too
+ * many calls; P2P_ENOMEM.  An --ignore or --hide that matches nothing is a
+ * warning through p's sink. */
+int p2p_filter_names(p2p_profile *p, const p2p_name_filter *f, p2p_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "profile.h"
@@ -24,15 +25,40 @@ typedef struct p2p_input {
     const char *name;
     const unsigned char *data;
     size_t size;
+    const char *compression; /* "gzip", "zstd", or NULL: read as it was */
     /* private: how to release data */
     void *priv_base;
     size_t priv_len;
     int priv_kind;
 } p2p_input;
 
-/* Read (or map) the file at `path` ("-" is stdin) into `in`.  On error fills
- * `d` (file = path) and returns P2P_EIO / P2P_ENOMEM.  Release with
- * p2p_input_release(). */
+/* Progress of a long read: `done` bytes of `total` (0: unknown, as for a
+ * pipe).  Called every few megabytes; the library never prints. */
+typedef void (*p2p_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/* The most bytes a compressed input may decompress to by default (8 GiB). */
+#define P2P_DEFAULT_MAX_DECOMPRESSED ((size_t)8 << 30)
+
+typedef struct p2p_read_opts {
+    /* decompressed bytes at most; 0 = P2P_DEFAULT_MAX_DECOMPRESSED */
+    size_t max_decompressed;
+    /* NULL: no progress reports (and no early page-in of mapped files) */
+    p2p_progress_fn progress;
+    void *progress_ctx;
+} p2p_read_opts;
+
+/* Read (or map) the file at `path` ("-" is stdin) into `in`.  A gzip or
+ * zstd input (told by its magic bytes, not its name) is decompressed whole
+ * (in->compression names which), so that every parser sees plain bytes.
+ * With a progress callback, a mapped file is paged in with reports, a pipe
+ * is reported as it is read, and a compressed input as it is
+ * decompressed.  On error fills `d` (file = path) and returns P2P_EIO,
+ * P2P_ENOMEM, or for compressed input P2P_ETRUNCATED (ends inside the
+ * stream), P2P_EFORMAT (corrupt) or P2P_ELIMIT (decompresses to more than
+ * the limit).  `o` may be NULL.  Release with p2p_input_release(). */
+int p2p_input_read_opts(const char *path, const p2p_read_opts *o, p2p_input *in, p2p_diag *d);
+
+/* p2p_input_read_opts() with no options. */
 int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d);
 
 /* Wrap caller-owned bytes as an input (nothing is copied or freed). */
@@ -81,6 +107,20 @@ const p2p_format *p2p_format_find(const char *name);
 
 /* All formats, in table order; *n gets the count. */
 const p2p_format *p2p_formats(size_t *n);
+
+/* Stage "detect" (src/parse/detect.c): the format of an input given
+ * without -f, from its first bytes (after any decompression).  Each format
+ * of the table has a sniffer answering no, maybe (the shape fits) or sure (a
+ * signature such as a header line or a magic number); the best answer wins.
+ * Sets *out and returns 0, or returns P2P_EUNSUPPORTED with *out NULL and a
+ * message in d that lists the formats tried, when no sniffer recognises the
+ * input or when two give the same best answer.  Does not print. */
+int p2p_detect(const p2p_input *in, const p2p_format **out, p2p_diag *d);
+
+/* The answer of one format's sniffer: 0 no, 1 maybe, 2 sure; -1 when there
+ * is no sniffer of that name.  Sniffers of formats missing from the parser
+ * table still answer here (p2p_detect skips them). */
+int p2p_detect_score(const p2p_input *in, const char *format);
 
 /* Parsers (one per file in src/parse/). */
 int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,

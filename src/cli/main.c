@@ -5,13 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "filters.h"
 #include "stats.h"
 #include "options.h"
 
+/* -q: no progress line, no warnings or notes (errors still print) */
+static bool quiet;
+
 static void print_warning(void *ctx, const char *msg)
 {
+    if (quiet)
+        return;
     const char *file = ctx;
     if (file)
         fprintf(stderr, "prof2png: %s: warning: %s\n", file, msg);
@@ -32,18 +39,93 @@ static int usage(const char *msg)
     return P2P_EXIT_USAGE;
 }
 
-/* The format of an input given no -f: the first bytes decide, and anything
- * not recognised is gprof text, gprof2dot's default. */
-static const p2p_format *sniff(const p2p_input *in)
+/* The progress line of a long read: on stderr when it is a terminal, for
+ * inputs of PROGRESS_MIN bytes or more (an input of unknown size once that
+ * much is read), redrawn at most 10 times a second, erased at the end. */
+#define PROGRESS_MIN ((uint64_t)50 * 1000 * 1000)
+
+typedef struct progress {
+    const char *name;
+    double start, last;
+    uint64_t last_done;
+    bool shown;
+} progress;
+
+static double now_seconds(void)
 {
-    const unsigned char *b = in->data;
-    size_t n = in->size < 4096 ? in->size : 4096;
-    if (n && (b[0] == '{' || b[0] == ('{' | 0x80)))
-        return p2p_format_find("pstats");
-    if (memmem(b, n, "# callgrind format", 18) || (n >= 7 && memcmp(b, "events:", 7) == 0) ||
-        memmem(b, n, "\nevents:", 8) || (n >= 8 && memcmp(b, "version:", 8) == 0))
-        return p2p_format_find("callgrind");
-    return p2p_format_find("prof");
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "12.3 MB" */
+static const char *human(uint64_t n, char *buf, size_t size)
+{
+    static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = (double)n;
+    size_t u = 0;
+    while (v >= 1000 && u + 1 < sizeof unit / sizeof unit[0]) {
+        v /= 1000;
+        u++;
+    }
+    snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    return buf;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress *pr = ctx;
+    double t = now_seconds();
+    if (done < pr->last_done || pr->start == 0) /* a new phase: decompressing after reading */
+        pr->start = t;
+    pr->last_done = done;
+    if ((total ? total : done) < PROGRESS_MIN)
+        return;
+    if (pr->shown && t - pr->last < 0.1 && done != total)
+        return;
+    pr->last = t;
+    pr->shown = true;
+    double elapsed = t - pr->start;
+    double rate = elapsed > 0 ? done / elapsed : 0;
+    char a[32], b[32], r[32], line[256];
+    int n = snprintf(line, sizeof line, "prof2png: %s: %s", pr->name, human(done, a, sizeof a));
+    if (total)
+        n += snprintf(line + n, sizeof line - (size_t)n, " of %s (%d%%)", human(total, b, sizeof b),
+                      (int)(100.0 * done / total));
+    if (rate > 0) {
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %s/s", human((uint64_t)rate, r, sizeof r));
+        if (total && done < total) {
+            double left = (total - done) / rate;
+            snprintf(line + n, sizeof line - (size_t)n, ", %.0f s left", left < 1 ? 1 : left);
+        }
+    }
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+}
+
+static void progress_end(progress *pr)
+{
+    if (pr->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    pr->shown = false;
+}
+
+/* --ignore, --focus, --hide on one profile; returns the exit code. */
+static int filter_names(p2p_profile *p, const p2p_cli_options *o, const char *file)
+{
+    p2p_name_filter nf = {o->ignore, o->nignore, o->focus, o->nfocus, o->hide, o->nhide};
+    p2p_diag d;
+    p2p_diag_init(&d, file);
+    p->warn_ctx = (void *)file;
+    int rc = p2p_filter_names(p, &nf, &d);
+    p->warn_ctx = NULL;
+    if (!rc)
+        return P2P_EXIT_OK;
+    char line[1024];
+    fprintf(stderr, "prof2png: %s\n", p2p_diag_format(&d, line, sizeof line));
+    return rc == P2P_EUSAGE ? P2P_EXIT_USAGE : P2P_EXIT_INPUT;
 }
 
 static const char *format_names(void)
@@ -212,20 +294,35 @@ int main(int argc, char **argv)
         rc = usage("out of memory");
         goto out;
     }
+    quiet = o.quiet;
+    bool show_progress = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < ninputs; i++) {
+        progress pr = {.name = strcmp(o.inputs[i], "-") == 0 ? "<stdin>" : o.inputs[i]};
+        p2p_read_opts ro = {0, show_progress ? on_progress : NULL, &pr};
         p2p_diag_init(&d, o.inputs[i]);
-        if (p2p_input_read(o.inputs[i], &inputs[i], &d)) {
+        int read_rc = p2p_input_read_opts(o.inputs[i], &ro, &inputs[i], &d);
+        progress_end(&pr);
+        if (read_rc) {
             rc = report(&d);
             goto out;
         }
     }
     if (!fmt) {
-        fmt = sniff(&inputs[0]);
-        if (!fmt) {
-            fprintf(stderr, "prof2png: %s: cannot tell the format of this input; give it with -f (known: %s)\n",
-                    inputs[0].name, format_names());
-            rc = P2P_EXIT_INPUT;
-            goto out;
+        /* every input is sniffed: merged inputs must agree */
+        for (size_t i = 0; i < ninputs; i++) {
+            const p2p_format *f;
+            p2p_diag_init(&d, inputs[i].name);
+            if (p2p_detect(&inputs[i], &f, &d)) {
+                rc = report(&d);
+                goto out;
+            }
+            if (fmt && f != fmt) {
+                fprintf(stderr, "prof2png: %s: this input looks like %s, but %s looks like %s; give the format with -f\n",
+                        inputs[i].name, f->name, inputs[0].name, fmt->name);
+                rc = P2P_EXIT_INPUT;
+                goto out;
+            }
+            fmt = f;
         }
     }
     if (ninputs > 1 && !fmt->multiple_inputs && !o.compare) {
@@ -246,10 +343,13 @@ int main(int argc, char **argv)
             rc = p2p_cli_list_functions(p1, &o, fmt->name, inputs[ninputs - 2].name);
             goto out;
         }
-        if ((rc = p2p_cli_prune(p1, &o, P2P_CLI_COMPARE_FIRST, inputs[ninputs - 2].name)) ||
+        if ((rc = filter_names(p1, &o, inputs[ninputs - 2].name)) ||
+            (rc = filter_names(p2, &o, inputs[ninputs - 1].name)) ||
+            (rc = p2p_cli_prune(p1, &o, P2P_CLI_COMPARE_FIRST, inputs[ninputs - 2].name)) ||
             (rc = p2p_cli_prune(p2, &o, P2P_CLI_COMPARE_SECOND, inputs[ninputs - 1].name)))
             goto out;
-        p2p_cli_note_added(p1, p2, inputs[ninputs - 1].name);
+        if (!quiet)
+            p2p_cli_note_added(p1, p2, inputs[ninputs - 1].name);
     } else {
         if (load_profile(&o, fmt, inputs, ninputs, &p1, &d)) {
             rc = report(&d);
@@ -266,7 +366,8 @@ int main(int argc, char **argv)
             rc = p2p_cli_stats(p1, &o, ninputs == 1 ? inputs[0].name : NULL);
             goto out;
         }
-        if ((rc = p2p_cli_prune(p1, &o, P2P_CLI_SINGLE, ninputs == 1 ? inputs[0].name : NULL)))
+        if ((rc = filter_names(p1, &o, ninputs == 1 ? inputs[0].name : NULL)) ||
+            (rc = p2p_cli_prune(p1, &o, P2P_CLI_SINGLE, ninputs == 1 ? inputs[0].name : NULL)))
             goto out;
     }
 

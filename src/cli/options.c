@@ -29,6 +29,9 @@ enum {
     OPT_FILTER,
     OPT_CALLERS,
     OPT_CALLEES,
+    OPT_HIDE,
+    OPT_FOCUS,
+    OPT_IGNORE,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +47,10 @@ static const struct option long_options[] = {
     {"filter", required_argument, NULL, OPT_FILTER},
     {"callers", required_argument, NULL, OPT_CALLERS},
     {"callees", required_argument, NULL, OPT_CALLEES},
+    {"hide", required_argument, NULL, OPT_HIDE},
+    {"focus", required_argument, NULL, OPT_FOCUS},
+    {"ignore", required_argument, NULL, OPT_IGNORE},
+    {"quiet", no_argument, NULL, 'q'},
     {"node-thres", required_argument, NULL, 'n'},
     {"edge-thres", required_argument, NULL, 'e'},
     {"colormap", required_argument, NULL, 'c'},
@@ -242,6 +249,17 @@ static int valid_time_format(const char *s)
     return conversions == 1;
 }
 
+/* Append arg to a growable list of option values. */
+static int push(const char ***list, size_t *n, const char *arg)
+{
+    const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    *list = grown;
+    grown[(*n)++] = arg;
+    return 0;
+}
+
 static const struct {
     const char *name;
     p2p_event event;
@@ -265,7 +283,7 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
     optind = 1;
     opterr = 0;
     int c, longindex;
-    while ((c = getopt_long(argc, argv, ":o:T:f:n:e:c:swz:l:p:h", long_options, &longindex)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:T:f:n:e:c:swz:l:p:qh", long_options, &longindex)) != -1) {
         const char *arg = optarg;
         switch (c) {
         case 'o': o->output = arg; break;
@@ -353,14 +371,20 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
             o->depth = (int)v;
             break;
         }
-        case 'p': {
-            const char **n = realloc(o->paths, (o->npaths + 1) * sizeof *n);
-            if (!n)
+        case 'p':
+            if (push(&o->paths, &o->npaths, arg) < 0)
                 return usage_error(err, errsize, "%s", "out of memory");
-            o->paths = n;
-            o->paths[o->npaths++] = arg;
+            break;
+        case OPT_HIDE:
+        case OPT_FOCUS:
+        case OPT_IGNORE: {
+            const char ***list = c == OPT_HIDE ? &o->hide : c == OPT_FOCUS ? &o->focus : &o->ignore;
+            size_t *n = c == OPT_HIDE ? &o->nhide : c == OPT_FOCUS ? &o->nfocus : &o->nignore;
+            if (push(list, n, arg) < 0)
+                return usage_error(err, errsize, "%s", "out of memory");
             break;
         }
+        case 'q': o->quiet = true; break;
         case OPT_COMPARE: o->compare = true; break;
         case OPT_COMPARE_TOL:
             if (parse_double(arg, &o->compare_tolerance) < 0 || o->compare_tolerance <= 0)
@@ -394,6 +418,10 @@ void p2p_cli_options_free(p2p_cli_options *o)
 {
     free(o->paths);
     o->paths = NULL;
+    free(o->hide);
+    free(o->focus);
+    free(o->ignore);
+    o->hide = o->focus = o->ignore = NULL;
     free(o->restrictions);
     o->restrictions = NULL;
 }

@@ -41,6 +41,9 @@ typedef struct p2p_cli_options {
     const char *callers, *callees; /* --callers / --callees REGEX; NULL = none */
     p2p_restriction *restrictions; /* --limit and --filter, in order */
     size_t nrestrictions;
+    const char **hide, **focus, **ignore; /* --hide/--focus/--ignore REGEX, repeatable */
+    size_t nhide, nfocus, nignore;
+    bool quiet;                  /* -q: no progress line, no warnings or notes */
     char **inputs;
     size_t ninputs;
 } p2p_cli_options;

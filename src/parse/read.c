@@ -1,5 +1,6 @@
 /* Stage "read": a whole input in memory, mapped when it is a regular file,
- * read in large blocks otherwise (pipes, stdin). */
+ * read in large blocks otherwise (pipes, stdin); a gzip or zstd input is
+ * then decompressed (decompress.c), so parsers only ever see plain bytes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "prof2png/parse.h"
 
 enum { KIND_NONE = 0, KIND_MMAP, KIND_MALLOC };
@@ -20,9 +22,11 @@ void p2p_input_from_memory(p2p_input *in, const char *name, const void *data, si
     in->size = size;
 }
 
-static int read_all(int fd, p2p_input *in, p2p_diag *d)
+#define PROGRESS_STEP ((size_t)4 << 20)
+
+static int read_all(int fd, const p2p_read_opts *o, p2p_input *in, p2p_diag *d)
 {
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = 1 << 16, len = 0, next = PROGRESS_STEP;
     unsigned char *buf = malloc(cap);
     if (!buf)
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory reading the input");
@@ -51,6 +55,10 @@ static int read_all(int fd, p2p_input *in, p2p_diag *d)
         if (n == 0)
             break;
         len += (size_t)n;
+        if (o && o->progress && len >= next) {
+            o->progress(o->progress_ctx, len, 0);
+            next = len + PROGRESS_STEP;
+        }
     }
     in->data = buf;
     in->size = len;
@@ -59,18 +67,26 @@ static int read_all(int fd, p2p_input *in, p2p_diag *d)
     return 0;
 }
 
-int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
+/* Touch every page of a mapping, reporting progress: the disk reads happen
+ * here, where they can be counted, rather than inside the parser. */
+static void page_in(const p2p_read_opts *o, const unsigned char *m, size_t n)
 {
-    memset(in, 0, sizeof *in);
-    in->name = path;
-    if (d)
-        d->file = path;
-    if (strcmp(path, "-") == 0) {
-        in->name = "<stdin>";
-        if (d)
-            d->file = in->name;
-        return read_all(STDIN_FILENO, in, d);
+    volatile unsigned char sink = 0;
+    for (size_t off = 0; off < n;) {
+        size_t end = n - off > PROGRESS_STEP ? off + PROGRESS_STEP : n;
+        for (size_t i = off; i < end; i += 4096)
+            sink ^= m[i];
+        off = end;
+        o->progress(o->progress_ctx, off, n);
     }
+    (void)sink;
+}
+
+/* The bytes of the file at `path`, mapped or read, as they are. */
+static int read_raw(const char *path, const p2p_read_opts *o, p2p_input *in, p2p_diag *d)
+{
+    if (strcmp(path, "-") == 0)
+        return read_all(STDIN_FILENO, o, in, d);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return p2p_diag_set(d, P2P_EIO, 0, -1, "cannot open: %s", strerror(errno));
@@ -84,7 +100,6 @@ int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
         close(fd);
         return p2p_diag_set(d, P2P_EIO, 0, -1, "is a directory, expected a profile file");
     }
-    int rc = 0;
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
         void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m != MAP_FAILED) {
@@ -98,9 +113,45 @@ int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
             return 0;
         }
     }
-    rc = read_all(fd, in, d);
+    int rc = read_all(fd, o, in, d);
     close(fd);
     return rc;
+}
+
+int p2p_input_read_opts(const char *path, const p2p_read_opts *o, p2p_input *in, p2p_diag *d)
+{
+    memset(in, 0, sizeof *in);
+    in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (d)
+        d->file = in->name;
+    int rc = read_raw(path, o, in, d);
+    if (rc)
+        return rc;
+    const char *kind = p2p_compression_of(in->data, in->size);
+    if (!kind) {
+        if (o && o->progress && in->priv_kind == KIND_MMAP)
+            page_in(o, in->data, in->size);
+        return 0;
+    }
+    unsigned char *plain;
+    size_t len;
+    rc = p2p_decompress(kind, in->data, in->size, o, &plain, &len, d);
+    const char *name = in->name;
+    p2p_input_release(in);
+    in->name = name;
+    if (rc)
+        return rc;
+    in->data = plain;
+    in->size = len;
+    in->compression = kind;
+    in->priv_base = plain;
+    in->priv_kind = KIND_MALLOC;
+    return 0;
+}
+
+int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
+{
+    return p2p_input_read_opts(path, NULL, in, d);
 }
 
 void p2p_input_release(p2p_input *in)
