@@ -32,7 +32,9 @@
  * caller's TOTAL_TIME_RATIO as a stand-in weight (the report has no call
  * counts).  The profile's TIME is the sum of the functions'.  The derived
  * events (TIME_RATIO, call ratios from those weights, the calls' inclusive
- * fractions) come later: P2P_DERIVE_AXE.
+ * fractions) come later: P2P_DERIVE_AXE.  gprof2dot warns on every run
+ * that these edge weights are estimates; prof2png says so in its README
+ * instead, and keeps stderr for problems of the input.
  *
  * Deliberate differences from gprof2dot, which fails or crashes on these:
  *  - the end of the input ends the call graph (gprof2dot: "unexpected end
@@ -734,7 +736,7 @@ static int build(ax *a, p2p_profile *p, p2p_diag *d)
         p->ev.v[P2P_TIME] += e->self;
     }
     if (stubs)
-        warnf(a, "line %ld: %lu function%s called in the call graph without an entry of %s own drawn with no time",
+        warnf(a, "line %ld: %lu function%s named only as a callee, without an entry of %s own, drawn with no time",
               stub_line, stubs, stubs == 1 ? "" : "s", stubs == 1 ? "its" : "their");
     for (size_t i = 0; i < a->nents; i++) {
         const aentry *e = &a->ents[i];
@@ -866,7 +868,6 @@ int p2p_parse_axe(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2
         rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
         goto done;
     }
-    warnf(&a, "for axe format, edge weights are unreliable estimates derived from function total times");
     rc = build(&a, prof, d);
     if (a.warned > WARN_LIMIT)
         warnf(&a, "%lu more unrecognized or repeated call graph lines skipped", a.warned - WARN_LIMIT);
