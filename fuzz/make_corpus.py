@@ -123,6 +123,9 @@ SOURCES = {
         ('@upstream/hprof/hadoop.hprof', True),
     ],
     'axe': [
+        ('tests/data/axe/calc.axe', True),
+        ('tests/data/axe/calc-slower.axe', True),
+        ('tests/data/axe/quirks.axe', True),
         ('@upstream/axe/r000hs_vtune_gprof_2013.axe', True),
         ('@upstream/axe/r000hs_gprof_cc.axe', True),
         ('@upstream/axe/nucleotide.axe', True),
@@ -135,6 +138,8 @@ SOURCES = {
         ('@upstream/sysprof/nautilus.sysprof', True),
     ],
     'xperf': [
+        ('tests/data/xperf/calc.xperf', True),
+        ('tests/data/xperf/reordered.xperf', True),
         ('@upstream/xperf/val3_xperf.xperf', True),
     ],
 }
@@ -147,8 +152,9 @@ MERGES = {
     'callgrind': [('tests/data/callgrind/threads-sep.callgrind-02', 'tests/data/callgrind/threads-sep.callgrind-03')],
 }
 
-# Pipeline seeds: (format, options, source index in SOURCES[format], or None
-# for the second merge of MERGES[format]).
+# Pipeline seeds: (format, options, source index in SOURCES[format], a
+# tuple of such indices for inputs joined at SPLIT (C), or None for the
+# second merge of MERGES[format]).
 PIPELINE = [
     ('pstats', '', 0), ('pstats', 'n0 e0', 0), ('pstats', 'n0 e0 s w L0167 S', 4),
     ('pstats', 'z*main* d2 kpink', 0), ('pstats', 'l*sleep* n0 e0', 0), ('pstats', 'C n0 e0', None),
@@ -160,6 +166,8 @@ PIPELINE = [
     ('collapse', 'n0 e0', 0), ('collapse', 'T n0', 1), ('collapse', 'n0 e0 z*main*', 5),
     ('dtrace', 'n0 e0', 0), ('dtrace', 'T', 1),
     ('json', 'n0 e0', 2),
+    ('axe', '', 0), ('axe', 'n0 e0 s', 2), ('axe', 'C n0 e0', (0, 1)), ('axe', 'c z*main* d2', 0),
+    ('xperf', '', 0), ('xperf', 'n0 e0 S', 1), ('xperf', 'l*work* n0 e0', 1),
 ]
 
 
@@ -219,6 +227,9 @@ def main():
             group = MERGES[fmt][1]
             body = SPLIT.join(read_seed(rel, False) for rel in group)
             rel = group[0]
+        elif isinstance(idx, tuple):
+            body = SPLIT.join(read_seed(*SOURCES[fmt][i]) for i in idx)
+            rel = SOURCES[fmt][idx[0]][0]
         else:
             rel, text = SOURCES[fmt][idx]
             body = read_seed(rel, text)

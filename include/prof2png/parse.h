@@ -85,7 +85,13 @@ typedef enum p2p_derive {
     /* the same with --total=callstacks: a function's total is the share of
      * stacks it is on (TOTAL_SAMPLES), a call's its ratio times the
      * callee's total */
-    P2P_DERIVE_SAMPLES_CALLSTACKS
+    P2P_DERIVE_SAMPLES_CALLSTACKS,
+    /* axe (VTune gprof-cc): the report gives each function's inclusive
+     * fraction (TOTAL_TIME_RATIO) but no call counts.  TIME_RATIO from
+     * TIME; call ratios from the calls' stand-in TOTAL_TIME_RATIO (the
+     * caller's); then a call's TOTAL_TIME_RATIO is its ratio times the
+     * callee's.  No integration. */
+    P2P_DERIVE_AXE
 } p2p_derive;
 
 /* Parse `n` inputs into a new profile (*out, owned by the caller).  Formats
@@ -152,6 +158,18 @@ int p2p_parse_collapse(const p2p_input *inputs, size_t n, const p2p_parse_opts *
  * P2P_EFORMAT for lines without a single stack. */
 int p2p_parse_dtrace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                      p2p_diag *d);
+/* VTune Amplifier XE gprof-cc text (src/parse/axe.c): one input.
+ * Recursion cycles come from the report's `<cycle N>` tags.  P2P_EFORMAT
+ * when it holds no function entry; bad lines are skipped with a warning
+ * naming their line, through opts->warn.  Derive with P2P_DERIVE_AXE. */
+int p2p_parse_axe(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                  p2p_diag *d);
+/* xperf CSV (src/parse/xperf.c): one input, a header row naming at least
+ * Process Name, Module, Function, Stack, Weight and Count, then one row per
+ * sample group.  P2P_EFORMAT when the header lacks one of those columns;
+ * rows that cannot be read are skipped with a warning naming their line. */
+int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                    p2p_diag *d);
 
 #ifdef __cplusplus
 }

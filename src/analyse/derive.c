@@ -2,6 +2,20 @@
  * §6.3): the same steps, in the same order, as gprof2dot's parsers. */
 #include "prof2png/analyse.h"
 
+/* A call's TOTAL_TIME_RATIO: its ratio times the callee's (self calls,
+ * which have no ratio, keep what they have). */
+static void calls_from_callee_totals(p2p_profile *p)
+{
+    for (uint32_t c = 0; c < p->ncalls; c++) {
+        p2p_call *k = &p->calls[c];
+        if (k->removed || !k->has_ratio || p->functions[k->caller].removed)
+            continue;
+        const p2p_function *callee = &p->functions[k->callee];
+        if (p2p_ev_has(&callee->ev, P2P_TOTAL_TIME_RATIO))
+            p2p_ev_set(&k->ev, P2P_TOTAL_TIME_RATIO, k->ratio * callee->ev.v[P2P_TOTAL_TIME_RATIO]);
+    }
+}
+
 /* perf, collapse, dtrace with --total=callstacks (gprof2dot's PerfParser,
  * CollapseParser, DtraceParser): cycles, TIME_RATIO and call ratios as for
  * callratios; then a function's TOTAL_TIME_RATIO is the share of samples
@@ -21,14 +35,7 @@ static int derive_callstacks(p2p_profile *p, p2p_diag *d)
     p2p_ev_set(&p->ev, P2P_TOTAL_SAMPLES, p->ev.v[P2P_SAMPLES]);
     if ((rc = p2p_profile_normalise(p, P2P_TOTAL_TIME_RATIO, P2P_TOTAL_SAMPLES, d)) < 0)
         return rc;
-    for (uint32_t c = 0; c < p->ncalls; c++) {
-        p2p_call *k = &p->calls[c];
-        if (k->removed || !k->has_ratio || p->functions[k->caller].removed)
-            continue;
-        const p2p_function *callee = &p->functions[k->callee];
-        if (p2p_ev_has(&callee->ev, P2P_TOTAL_TIME_RATIO))
-            p2p_ev_set(&k->ev, P2P_TOTAL_TIME_RATIO, k->ratio * callee->ev.v[P2P_TOTAL_TIME_RATIO]);
-    }
+    calls_from_callee_totals(p);
     return 0;
 }
 
@@ -67,6 +74,15 @@ int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
         break;
     case P2P_DERIVE_SAMPLES_CALLSTACKS:
         rc = derive_callstacks(p, d);
+        break;
+    case P2P_DERIVE_AXE:
+        /* gprof2dot's AXEParser: the parser set TIME, the functions'
+         * TOTAL_TIME_RATIO and the calls' stand-in TOTAL_TIME_RATIO */
+        if ((rc = p2p_profile_normalise(p, P2P_TIME_RATIO, P2P_TIME, d)) < 0)
+            break;
+        if ((rc = p2p_call_ratios(p, P2P_TOTAL_TIME_RATIO, d)) < 0)
+            break;
+        calls_from_callee_totals(p);
         break;
     default:
         rc = p2p_diag_set(d, P2P_EUSAGE, 0, -1, "unknown derived-data recipe %d", (int)recipe);

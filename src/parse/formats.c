@@ -10,6 +10,8 @@ static const p2p_format formats[] = {
     {"perf", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_perf},
     {"collapse", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_collapse},
     {"dtrace", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_dtrace},
+    {"axe", NULL, false, P2P_DERIVE_AXE, p2p_parse_axe},
+    {"xperf", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_xperf},
 };
 
 const p2p_format *p2p_formats(size_t *n)

@@ -354,7 +354,14 @@ static void costs_of(const rep *r, const p2p_function *f, double *self, double *
     const p2p_profile *p = r->p;
     if (r->seconds) {
         *self = ev_or(&f->ev, P2P_TIME, 0.0);
-        *total = ev_or(&f->ev, P2P_TOTAL_TIME, *self);
+        /* without inclusive seconds (axe gives only fractions): the
+         * inclusive fraction of the profile's time */
+        if (p2p_ev_has(&f->ev, P2P_TOTAL_TIME))
+            *total = f->ev.v[P2P_TOTAL_TIME];
+        else if (p2p_ev_has(&f->ev, P2P_TOTAL_TIME_RATIO) && p2p_ev_has(&p->ev, P2P_TIME))
+            *total = f->ev.v[P2P_TOTAL_TIME_RATIO] * p->ev.v[P2P_TIME];
+        else
+            *total = *self;
         return;
     }
     *self = ev_or(&f->ev, P2P_SAMPLES, 0.0);
