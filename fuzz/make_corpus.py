@@ -128,10 +128,21 @@ SOURCES = {
         ('@upstream/axe/nucleotide.axe', True),
     ],
     'sleepy': [
+        ('tests/data/sleepy/toy.sleepy', False),
+        ('tests/data/sleepy/toy-lower-crlf.sleepy', False),
+        ('tests/data/sleepy/toy-badlines.sleepy', False),
+        ('tests/data/sleepy/toy-latin1.sleepy', False),
+        ('tests/data/sleepy/bad-no-callstacks.sleepy', False),
+        ('tests/data/sleepy/bad-bomb-ratio.sleepy', False),
         ('@upstream/sleepy/val3_sleepy.sleepy', False),
         ('@upstream/sleepy/apitrace.sleepy', False),
     ],
     'sysprof': [
+        ('tests/data/sysprof/toy.sysprof', True),
+        ('tests/data/sysprof/toy-utf16.sysprof', False),
+        ('tests/data/sysprof/toy-fakecallee.sysprof', True),
+        ('tests/data/sysprof/bad-loop.sysprof', True),
+        ('tests/data/sysprof/bad-laughs.sysprof', True),
         ('@upstream/sysprof/nautilus.sysprof', True),
     ],
     'xperf': [
@@ -160,6 +171,7 @@ PIPELINE = [
     ('collapse', 'n0 e0', 0), ('collapse', 'T n0', 1), ('collapse', 'n0 e0 z*main*', 5),
     ('dtrace', 'n0 e0', 0), ('dtrace', 'T', 1),
     ('json', 'n0 e0', 2),
+    ('sleepy', 'n0 e0', 0), ('sysprof', 'n0 e0', 0),
 ]
 
 

@@ -10,6 +10,8 @@ static const p2p_format formats[] = {
     {"perf", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_perf},
     {"collapse", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_collapse},
     {"dtrace", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_dtrace},
+    {"sleepy", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sleepy},
+    {"sysprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sysprof},
 };
 
 const p2p_format *p2p_formats(size_t *n)
