@@ -131,10 +131,21 @@ SOURCES = {
         ('@upstream/axe/nucleotide.axe', True),
     ],
     'sleepy': [
+        ('tests/data/sleepy/toy.sleepy', False),
+        ('tests/data/sleepy/toy-lower-crlf.sleepy', False),
+        ('tests/data/sleepy/toy-badlines.sleepy', False),
+        ('tests/data/sleepy/toy-latin1.sleepy', False),
+        ('tests/data/sleepy/bad-no-callstacks.sleepy', False),
+        ('tests/data/sleepy/bad-bomb-ratio.sleepy', False),
         ('@upstream/sleepy/val3_sleepy.sleepy', False),
         ('@upstream/sleepy/apitrace.sleepy', False),
     ],
     'sysprof': [
+        ('tests/data/sysprof/toy.sysprof', True),
+        ('tests/data/sysprof/toy-utf16.sysprof', False),
+        ('tests/data/sysprof/toy-fakecallee.sysprof', True),
+        ('tests/data/sysprof/bad-loop.sysprof', True),
+        ('tests/data/sysprof/bad-laughs.sysprof', True),
         ('@upstream/sysprof/nautilus.sysprof', True),
     ],
     'xperf': [
@@ -168,6 +179,7 @@ PIPELINE = [
     ('json', 'n0 e0', 2),
     ('axe', '', 0), ('axe', 'n0 e0 s', 2), ('axe', 'C n0 e0', (0, 1)), ('axe', 'c z*main* d2', 0),
     ('xperf', '', 0), ('xperf', 'n0 e0 S', 1), ('xperf', 'l*work* n0 e0', 1),
+    ('sleepy', 'n0 e0', 0), ('sysprof', 'n0 e0', 0),
 ]
 
 

@@ -170,6 +170,19 @@ int p2p_parse_axe(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2
  * rows that cannot be read are skipped with a warning naming their line. */
 int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                     p2p_diag *d);
+/* Very Sleepy's .sleepy zip archive (src/parse/sleepy.c): one input, read
+ * from memory with libzip (Symbols.txt and Callstacks.txt).  P2P_EFORMAT
+ * for what is not a zip archive, a corrupt one, a missing member or a
+ * Callstacks.txt without a single stack; P2P_ELIMIT for a member beyond
+ * the size limit.  Bad stack lines are skipped with a warning. */
+int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                     p2p_diag *d);
+/* Sysprof's XML profile (src/parse/sysprof.c): one input, read with expat.
+ * P2P_EFORMAT (with the line) for XML that is not well-formed, declares
+ * entities, nests deeper than a profile does, or breaks the structure
+ * (a node naming a missing node or object, a parent chain that loops). */
+int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                      p2p_diag *d);
 
 #ifdef __cplusplus
 }

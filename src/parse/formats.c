@@ -12,6 +12,8 @@ static const p2p_format formats[] = {
     {"dtrace", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_dtrace},
     {"axe", NULL, false, P2P_DERIVE_AXE, p2p_parse_axe},
     {"xperf", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_xperf},
+    {"sleepy", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sleepy},
+    {"sysprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sysprof},
 };
 
 const p2p_format *p2p_formats(size_t *n)
