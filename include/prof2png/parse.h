@@ -30,6 +30,7 @@ typedef struct p2p_input {
     void *priv_base;
     size_t priv_len;
     int priv_kind;
+    size_t priv_done;     /* mapped bytes [0, priv_done) already released */
 } p2p_input;
 
 /* Progress of a long read: `done` bytes of `total` (0: unknown, as for a
@@ -63,6 +64,16 @@ int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d);
 
 /* Wrap caller-owned bytes as an input (nothing is copied or freed). */
 void p2p_input_from_memory(p2p_input *in, const char *name, const void *data, size_t size);
+
+/* A parser's promise that it will not read the bytes of `in` before `upto`
+ * again (or will read few of them): the reader may drop them from memory.
+ * Mapped files release whole pages through madvise(MADV_DONTNEED); the pages
+ * stay readable (a later read fetches them from the file again), so a stray
+ * read is slow, never wrong.  Anything else, or a pointer outside in->data
+ * (a parser working on a decoded copy), is a no-op.  Cheap: parsers call it
+ * every few megabytes.  `in` must come from p2p_input_read() or
+ * p2p_input_from_memory() (its bookkeeping field is updated). */
+void p2p_input_consumed(const p2p_input *in, const void *upto);
 
 /* Release what p2p_input_read() acquired.  Safe on a zeroed input. */
 void p2p_input_release(p2p_input *in);

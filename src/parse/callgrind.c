@@ -227,6 +227,7 @@ typedef struct parser {
     const p2p_parse_opts *o;
     p2p_diag *d;
     const char *file;      /* current input's name */
+    const p2p_input *in;   /* current input: parsed bytes are released */
     bool name_in_warnings; /* several inputs: say which one */
     strtab names, objs;
     idmap fn_ids, ob_ids;
@@ -1139,6 +1140,14 @@ static inline const unsigned char *fast_cost(const unsigned char *p, uint32_t wa
 /* Parse the lines of [p, end), where end[-1] is a line end.  Self-cost
  * lines that fast_cost() reads are summed here in registers; every other
  * line goes through one_line(). */
+/* How often parse_lines() hands the bytes behind it back (p2p_input_consumed). */
+#define RELEASE_STEP ((size_t)4 << 20)
+
+static inline const unsigned char *next_release(const unsigned char *p, const unsigned char *end)
+{
+    return (size_t)(end - p) > RELEASE_STEP ? p + RELEASE_STEP : end;
+}
+
 static int parse_lines(parser *ps, const unsigned char *p, const unsigned char *end)
 {
     p2p_function *fns = ps->p->functions;
@@ -1156,7 +1165,13 @@ static int parse_lines(parser *ps, const unsigned char *p, const unsigned char *
         maxcol = ps->npos + ps->nev;                                \
     } while (0)
     SETTINGS();
+    const unsigned char *release = next_release(p, end);
     while (p < end) {
+        if (p >= release) {
+            /* nothing before this line is read again */
+            p2p_input_consumed(ps->in, p);
+            release = next_release(p, end);
+        }
         line++;
         const unsigned char *q = NULL;
         double v;
@@ -1223,6 +1238,7 @@ static int parse_input(parser *ps, const p2p_input *in)
     int rc = 0;
 
     ps->file = in->name;
+    ps->in = in;
     if (ps->d)
         ps->d->file = in->name;
     ps->line = 0;

@@ -154,6 +154,28 @@ int p2p_input_read(const char *path, p2p_input *in, p2p_diag *d)
     return p2p_input_read_opts(path, NULL, in, d);
 }
 
+void p2p_input_consumed(const p2p_input *in, const void *upto)
+{
+    if (in->priv_kind != KIND_MMAP)
+        return;
+    const unsigned char *u = upto;
+    if (u < in->data || u > in->data + in->size)
+        return;
+    static size_t page;
+    if (!page) {
+        long ps = sysconf(_SC_PAGESIZE);
+        page = ps > 0 ? (size_t)ps : 4096;
+    }
+    size_t end = (size_t)(u - in->data) / page * page;
+    if (end <= in->priv_done)
+        return;
+    /* only the bookkeeping field changes: the inputs a parser gets are const
+     * to it, but never const objects (see the contract in parse.h) */
+    p2p_input *w = (p2p_input *)in;
+    (void)madvise((unsigned char *)in->priv_base + in->priv_done, end - in->priv_done, MADV_DONTNEED);
+    w->priv_done = end;
+}
+
 void p2p_input_release(p2p_input *in)
 {
     if (in->priv_kind == KIND_MMAP)
