@@ -13,7 +13,10 @@
  * samples), z<glob> (root), l<glob> (leaf), d<int> (depth), p<prefix>
  * (path), C (compare the last two inputs), k<colormap>, K<skew>,
  * L<digits> (node label events by number), t<time format>, E<event>,
- * T (--total=callstacks for the sample formats).
+ * T (--total=callstacks for the sample formats), I<regex> F<regex>
+ * H<regex> (--ignore, --focus, --hide).
+ * The format `auto` detects it from the first input (p2p_detect), as the
+ * CLI does without -f.
  * An unknown format name makes the input uninteresting (return 0).
  */
 #include <errno.h>
@@ -25,6 +28,7 @@ typedef struct opts {
     double node_thres, edge_thres, skew;
     bool strip, wrap, selftime, show_samples, compare, callstacks;
     char root[64], leaf[64], path[64], colormap[16], time_format[32], event[32];
+    char ignore[64], focus[64], hide[64];
     int depth;
     p2p_event events[8];
     size_t nevents;
@@ -89,6 +93,9 @@ static void parse_header(const char *s, size_t n, opts *o)
         case 'k': copy_token(o->colormap, sizeof o->colormap, t, tn); break;
         case 't': copy_token(o->time_format, sizeof o->time_format, t, tn); break;
         case 'E': copy_token(o->event, sizeof o->event, t, tn); break;
+        case 'I': copy_token(o->ignore, sizeof o->ignore, t, tn); break;
+        case 'F': copy_token(o->focus, sizeof o->focus, t, tn); break;
+        case 'H': copy_token(o->hide, sizeof o->hide, t, tn); break;
         case 'd': {
             double x = number(t, tn, -1);
             o->depth = x >= -1 && x < 1e6 ? (int)x : -1;
@@ -135,10 +142,24 @@ static int load(const p2p_format *fmt, const opts *o, p2p_input *in, size_t n, p
     return 0;
 }
 
-/* Thresholds, paths, then -z/-l as the CLI applies them.  0, or -1 when the
- * root or leaf matches nothing (the CLI's exit 1). */
+/* --ignore/--focus/--hide, thresholds, paths, then -z/-l as the CLI applies
+ * them.  0, or -1 when the root or leaf matches nothing (the CLI's exit 1)
+ * or a name filter fails. */
 static int prune(p2p_profile *p, const opts *o, bool is_compare)
 {
+    if (o->ignore[0] || o->focus[0] || o->hide[0]) {
+        const char *ig[1] = {o->ignore}, *fo[1] = {o->focus}, *hi[1] = {o->hide};
+        p2p_name_filter nf = {ig, o->ignore[0] != 0, fo, o->focus[0] != 0, hi, o->hide[0] != 0};
+        p2p_diag d;
+        p2p_diag_init(&d, NULL);
+        int rc = p2p_filter_names(p, &nf, &d);
+        if (rc) {
+            if (rc > 0 || d.code != rc || d.msg[0] == '\0')
+                p2p_fuzz_fail("filter_names failed without a code and message", d.msg);
+            return -1; /* the CLI's exit 1 or 2 */
+        }
+        p2p_fuzz_check_profile(p, 1);
+    }
     const char *paths[1] = {o->path};
     p2p_prune_opts po = {o->node_thres / 100.0, o->edge_thres / 100.0, paths, o->path[0] ? 1 : 0, o->selftime};
     p2p_prune(p, &po);
@@ -184,11 +205,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     opts o;
     parse_header((const char *)data, (size_t)(nl - data), &o);
-    const p2p_format *fmt = p2p_format_find(o.format);
-    if (!fmt)
-        return 0;
     const uint8_t *body = nl + 1;
     size_t blen = size - (size_t)(body - data);
+    const p2p_format *fmt = p2p_format_find(o.format);
+    if (!fmt && strcmp(o.format, "auto") == 0) {
+        p2p_input whole;
+        p2p_input_from_memory(&whole, "in", body, blen);
+        p2p_diag d;
+        p2p_diag_init(&d, "in");
+        if (p2p_detect(&whole, &fmt, &d) < 0) {
+            if (fmt || !d.msg[0] || !strstr(d.msg, "formats tried"))
+                p2p_fuzz_fail("p2p_detect failed without naming the formats tried", d.msg);
+            return 0;
+        }
+        if (!fmt)
+            p2p_fuzz_fail("p2p_detect succeeded without a format", NULL);
+    }
+    if (!fmt)
+        return 0;
 
     p2p_theme theme;
     if (p2p_theme_builtin(o.colormap, &theme) < 0)

@@ -188,6 +188,21 @@ def source(rel):
         return os.path.join(SHARED, rel[1:])
     return os.path.join(ROOT, rel)
 
+# Format detection (the format `auto`) and --ignore/--focus/--hide (I, F, H):
+# (name, header line, repository file or None, literal body).
+AUTO = [
+    ('auto-collapse', 'auto n0 e0', None,
+     b'main;a;h;x 40\nmain;b;h;y 20\nmain;c 30\nmain;a;z 10\n'),
+    ('names-hide', 'auto n0 e0 H^h$', None, b'main;a;h;x 40\nmain;b;h;y 20\nmain;a;h;a 5\n'),
+    ('names-focus-ignore', 'auto n0 e0 Fz Ib', None,
+     b'main;a;h;x 40\nmain;b;h;z 20\nmain;c 30\nmain;a;z 10\n'),
+    ('auto-unknown', 'auto', None, b'hello 12 world\n'),
+    ('auto-perf', 'auto n0 e0 H.*', 'tests/data/perf/fp.perf', None),
+    ('auto-gprof-hide', 'auto n0 e0 Hfib', 'tests/data/gprof/recur-bq.prof', None),
+    ('auto-callgrind', 'auto n0 e0 Ifib', 'tests/data/callgrind/rec-default.callgrind', None),
+    ('auto-pstats-focus', 'auto n0 e0 Fmedium', 'samples/myapp.stats', None),
+]
+
 
 def read_seed(rel, text):
     path = source(rel)
@@ -251,6 +266,15 @@ def main():
                 body = body[:body.rindex(b'\n', 0, 8192) + 1] if b'\n' in body[:8192] else body[:8192]
         write('pipeline', '%s%02d-%s' % (prefix(rel), k, fmt), head + body)
         total += len(head + body)
+    for name, head, rel, body in AUTO:
+        if rel is not None:
+            body = read_seed(rel, True)
+            if body is None:
+                continue
+            if len(body) > 4096 and b'\n' in body[:4096]:
+                body = body[:body.rindex(b'\n', 0, 4096) + 1]
+        write('pipeline', 'seed-' + name, head.encode() + b'\n' + body)
+        total += len(head) + 1 + len(body)
     print('%d bytes of seeds' % total)
 
 

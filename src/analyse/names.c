@@ -28,7 +28,9 @@
  *
  * Nothing recurses: the searches use explicit queues.
  */
+#include <float.h>
 #include <locale.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +283,15 @@ static double ev_or0(const p2p_events *e, p2p_event k)
     return p2p_ev_has(e, k) ? e->v[k] : 0.0;
 }
 
+/* Add x to event k of e, saturating at +-DBL_MAX: hostile totals near the
+ * largest double must not sum to infinity. */
+static void add_finite(p2p_events *e, p2p_event k, double x)
+{
+    p2p_ev_add(e, k, x);
+    if (!isfinite(e->v[k]))
+        e->v[k] = e->v[k] > 0 ? DBL_MAX : -DBL_MAX;
+}
+
 static int do_hide(p2p_profile *p, const matcher *m, size_t *nmatched, p2p_diag *d)
 {
     /* callers of each function as growable linked lists over call indices:
@@ -386,9 +397,9 @@ static int do_hide(p2p_profile *p, const matcher *m, size_t *nmatched, p2p_diag 
                     continue;
                 }
                 if (p2p_ev_has(&out_ev, P2P_TOTAL_TIME_RATIO))
-                    p2p_ev_add(&k->ev, P2P_TOTAL_TIME_RATIO, frac * out_ev.v[P2P_TOTAL_TIME_RATIO]);
+                    add_finite(&k->ev, P2P_TOTAL_TIME_RATIO, frac * out_ev.v[P2P_TOTAL_TIME_RATIO]);
                 if (p2p_ev_has(&out_ev, P2P_TOTAL_TIME) && tt > 0.0)
-                    p2p_ev_add(&k->ev, P2P_TOTAL_TIME, frac * out_ev.v[P2P_TOTAL_TIME]);
+                    add_finite(&k->ev, P2P_TOTAL_TIME, frac * out_ev.v[P2P_TOTAL_TIME]);
             }
         }
         p->functions[h].removed = true;

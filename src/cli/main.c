@@ -76,7 +76,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     progress *pr = ctx;
     double t = now_seconds();
-    if (done < pr->last_done || pr->start == 0) /* a new phase: decompressing after reading */
+    if (done < pr->last_done) /* a new phase: decompressing after reading */
         pr->start = t;
     pr->last_done = done;
     if ((total ? total : done) < PROGRESS_MIN)
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
     quiet = o.quiet;
     bool show_progress = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < ninputs; i++) {
-        progress pr = {.name = strcmp(o.inputs[i], "-") == 0 ? "<stdin>" : o.inputs[i]};
+        progress pr = {.name = strcmp(o.inputs[i], "-") == 0 ? "<stdin>" : o.inputs[i], .start = now_seconds()};
         p2p_read_opts ro = {0, show_progress ? on_progress : NULL, &pr};
         p2p_diag_init(&d, o.inputs[i]);
         int read_rc = p2p_input_read_opts(o.inputs[i], &ro, &inputs[i], &d);
