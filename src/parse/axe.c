@@ -54,7 +54,8 @@
  *  - a name made of digits, or digits '.' digits, stays as written
  *    (gprof2dot turns it into a number: `1.50` would show as `1.5`);
  *  - numbers above 2^63 make their line unrecognised (Python takes any
- *    size); warnings about single lines stop after WARN_LIMIT.
+ *    size), `\d` is ASCII digits only; warnings about single lines stop
+ *    after WARN_LIMIT.
  *
  * The input is read once, in place; nothing recurses.
  */
