@@ -26,6 +26,37 @@ int p2p_render_supported(const char *format);
 int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, size_t *len,
                p2p_diag *d);
 
+/* The Graphviz version the renderer runs with, from libgvc at run time
+ * ("2.43.0"); a static string. */
+const char *p2p_render_graphviz_version(void);
+
+/* The version of the cairo library Graphviz's renderer loads, asked of
+ * libcairo at run time; NULL when it cannot be loaded. */
+const char *p2p_render_cairo_version(void);
+
+/* The libpng version linked in, at run time ("1.6.39"). */
+const char *p2p_png_library_version(void);
+
+/* A text chunk of a PNG: keyword (1 to 79 Latin-1 characters) and text. */
+typedef struct p2p_png_text {
+    const char *key;
+    const char *text;
+} p2p_png_text;
+
+/* Copy the PNG png[0..len) through libpng, row by row, adding text chunks
+ * (tEXt for ASCII text, iTXt for other UTF-8) before the image data; the
+ * pixels and the header chunks (PLTE, tRNS, gAMA, sRGB, pHYs, existing
+ * texts) are kept.  The result is a malloc'ed buffer (*out, *outlen; free()
+ * it).  Deterministic.  0, or P2P_ERENDER / P2P_ENOMEM with d filled. */
+int p2p_png_add_text(const void *png, size_t len, const p2p_png_text *add, size_t nadd, char **out,
+                     size_t *outlen, p2p_diag *d);
+
+/* Read the text chunks found before the image data of png[0..len): *block
+ * (malloc'ed, free() it; *blocklen bytes) holds *n pairs of NUL-terminated
+ * keyword and text, one after the other.  No pixels are decoded.  0, or
+ * P2P_EFORMAT (not a PNG, or a broken one) / P2P_ENOMEM with d filled. */
+int p2p_png_read_text(const void *png, size_t len, char **block, size_t *blocklen, size_t *n, p2p_diag *d);
+
 /* Write `len` bytes to `path` through a temporary file in the same folder,
  * renamed into place only when complete: an existing file is either replaced
  * whole or left untouched.  0, or P2P_EIO with d filled. */

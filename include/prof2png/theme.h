@@ -112,6 +112,46 @@ int p2p_graph_compare(const p2p_profile *p1, const p2p_profile *p2, const p2p_th
  * 0 or P2P_ENOMEM. */
 int p2p_list_functions(const p2p_profile *p, const char *selector, const char *format, char **out, size_t *len);
 
+/* Pictures for documentation (src/style/annotate.c).  None of this is
+ * gprof2dot's: the CLI applies it only when asked. */
+typedef struct p2p_annotate_opts {
+    bool tooltips;                /* every node and edge: name, file:line,
+                                     times and shares, calls */
+    const char *href;             /* URL template with {file} {line} {name}
+                                     {module}, or NULL: no links */
+    const char *time_format;      /* NULL: "%.7g" */
+} p2p_annotate_opts;
+
+/* Set rich tooltips (node: full name, module, file and line, total and
+ * self time with their shares, samples, calls; edge: caller -> callee,
+ * share, calls) and links (URL from the template with each value
+ * percent-encoded, '/' kept in {file}; a node with no file gets no link
+ * when the template uses {file}; an unknown line or module gives "") on
+ * the statements of g that name functions of p (g made from p by
+ * p2p_graph_build or p2p_graph_compare).  0, or P2P_ENOMEM with d filled. */
+int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_opts *ao, p2p_diag *d);
+
+/* 0 when every '{' of the URL template starts a known placeholder; else -1
+ * with a message in err. */
+int p2p_href_check(const char *tmpl, char *err, size_t size);
+
+typedef struct p2p_legend_opts {
+    const char *title;            /* NULL: none */
+    bool legend;                  /* draw the colour scale, total, thresholds */
+    const char *scale;            /* what the colour means; NULL: total time */
+    const char *total;            /* the profile's total as text (may be NULL) */
+    double node_thres, edge_thres; /* percent */
+} p2p_legend_opts;
+
+/* Draw a title and/or legend at the top of the picture: the graph's label
+ * becomes an HTML-like table.  Nothing happens when neither is asked for.
+ * 0, or P2P_ENOMEM with d filled. */
+int p2p_graph_legend(p2p_graph *g, const p2p_theme *t, const p2p_legend_opts *lo, p2p_diag *d);
+
+/* The profile's total as text ("1.25 s", "12345 Ir", "800 samples") into
+ * out; returns snprintf's count. */
+int p2p_profile_total_text(const p2p_profile *p, char *out, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

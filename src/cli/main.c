@@ -142,12 +142,14 @@ static const char *format_names(void)
     return names;
 }
 
-static int load_theme(const char *name, p2p_theme *t, p2p_diag *d)
+/* -c NAME (a built-in name, or a path that looks like one), or --theme
+ * FILE (always a file). */
+static int load_theme(const char *name, bool file, p2p_theme *t, p2p_diag *d)
 {
-    if (p2p_theme_builtin(name, t) == 0)
+    if (!file && p2p_theme_builtin(name, t) == 0)
         return 0;
     size_t len = strlen(name);
-    if (!strchr(name, '/') && !(len > 6 && strcmp(name + len - 6, ".theme") == 0)) {
+    if (!file && !strchr(name, '/') && !(len > 6 && strcmp(name + len - 6, ".theme") == 0)) {
         p2p_diag_init(d, NULL);
         return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "invalid colormap '%s' (expected %s, or a .theme file)", name,
                             p2p_theme_names());
@@ -231,8 +233,10 @@ int main(int argc, char **argv)
     p2p_cli_options o;
     char err[512];
     int prc = p2p_cli_parse(argc, argv, &o, err, sizeof err);
-    if (prc > 0)
+    if (prc > 0) {
+        p2p_cli_options_free(&o);
         return P2P_EXIT_OK;
+    }
     if (prc < 0) {
         p2p_cli_options_free(&o);
         return usage(err);
@@ -245,6 +249,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         if (signal(fatal[i], on_fatal_signal) == SIG_IGN)
             signal(fatal[i], SIG_IGN);
+
+    if (prc == 0 && o.info) {
+        int irc = p2p_cli_info(o.info);
+        p2p_cli_options_free(&o);
+        return irc;
+    }
 
     int rc = P2P_EXIT_OK;
     p2p_diag d;
@@ -268,7 +278,7 @@ int main(int argc, char **argv)
         goto out;
     }
     p2p_theme theme;
-    if (load_theme(o.colormap, &theme, &d)) {
+    if (load_theme(o.theme ? o.theme : o.colormap, o.theme != NULL, &theme, &d)) {
         rc = report(&d);
         goto out;
     }
@@ -386,6 +396,22 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    /* issue 9: rich tooltips in every rendered picture, in DOT only when
+     * asked (DOT stays gprof2dot's); links, title and legend when asked */
+    char total[128];
+    p2p_profile_total_text(p1, total, sizeof total);
+    p2p_annotate_opts ao = {.tooltips = !want_dot || o.tooltips, .href = o.href, .time_format = o.time_format};
+    p2p_legend_opts leg = {.title = o.title, .legend = o.legend, .total = total,
+                           .node_thres = o.node_thres, .edge_thres = o.edge_thres};
+    if (o.compare && o.compare_color_by_difference)
+        leg.scale = "colour: size of the difference between the profiles";
+    else if (o.color_nodes_by_selftime)
+        leg.scale = "colour: share of the total time spent in the function itself";
+    if (p2p_graph_annotate(g, p1, &ao, &d) || p2p_graph_legend(g, &theme, &leg, &d)) {
+        rc = report(&d);
+        goto out;
+    }
+
     size_t dotlen;
     if (p2p_dot_write(g, &dot, &dotlen)) {
         rc = usage("out of memory writing DOT");
@@ -399,6 +425,9 @@ int main(int argc, char **argv)
             rc = report(&d);
             goto out;
         }
+        /* PNG: prof2png's metadata in tEXt chunks (--info reads them) */
+        if (strcmp(type, "png") == 0 && (rc = p2p_cli_png_meta(&o, total, &pic, &len)))
+            goto out;
         data = pic;
     }
     if (o.output && strcmp(o.output, "-") != 0) {

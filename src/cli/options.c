@@ -32,6 +32,13 @@ enum {
     OPT_HIDE,
     OPT_FOCUS,
     OPT_IGNORE,
+    /* pictures for documentation, --theme, --info (issue 9) */
+    OPT_TOOLTIPS,
+    OPT_HREF,
+    OPT_TITLE,
+    OPT_LEGEND,
+    OPT_THEME,
+    OPT_INFO,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +81,12 @@ static const struct option long_options[] = {
     {"compare-color-by-difference", no_argument, NULL, OPT_COMPARE_BYDIFF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"tooltips", no_argument, NULL, OPT_TOOLTIPS},
+    {"href", required_argument, NULL, OPT_HREF},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"legend", no_argument, NULL, OPT_LEGEND},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"info", required_argument, NULL, OPT_INFO},
     {NULL, 0, NULL, 0},
 };
 
@@ -210,6 +223,26 @@ void p2p_cli_usage(FILE *fp)
         "                          Reports go to -o FILE (any name) or stdout; -z, -l\n"
         "                          and -p shorten them, -n and -e do not apply\n"
         "\n"
+        "Pictures for documentation (not in gprof2dot):\n"
+        "      --tooltips          rich tooltips in DOT output too: full name, file\n"
+        "                          and line, total and self time and share, calls.\n"
+        "                          Rendered pictures (-T svg, png, ...) always have\n"
+        "                          them; DOT stays gprof2dot's unless asked\n"
+        "                          [default: off]\n"
+        "      --href TEMPLATE     make nodes links: {file} {line} {name} {module} are\n"
+        "                          replaced, percent-encoded ('/' kept in {file}), e.g.\n"
+        "                          'https://example.org/src/{file}#L{line}'; nodes\n"
+        "                          with no file get no link [default: none]\n"
+        "      --title TEXT        draw a title at the top [default: none]\n"
+        "      --legend            draw the colour scale, the profile's total and\n"
+        "                          the thresholds in force [default: off]\n"
+        "      --theme FILE        load a colour map from a .theme file, in the\n"
+        "                          format of the built-in ones (themes/*.theme)\n"
+        "                          [default: none, see -c]\n"
+        "      --info FILE.png     print the metadata prof2png wrote into a PNG\n"
+        "                          (version, command line, inputs, total), and exit\n"
+        "                          [default: none]\n"
+        "\n"
         "  -q, --quiet             no progress line, warnings or notes on stderr;\n"
         "                          errors still print [default: off; the progress\n"
         "                          line shows for inputs over 50 MB when stderr is\n"
@@ -304,6 +337,14 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
     o->skew = 1.0;
     o->depth = -1;
     o->compare_tolerance = 0.001;
+    /* the command line as given, for the PNG metadata (getopt_long
+     * reorders argv) */
+    o->argv = malloc(((size_t)argc + 1) * sizeof *o->argv);
+    if (!o->argv)
+        return usage_error(err, errsize, "%s", "out of memory");
+    memcpy(o->argv, argv, (size_t)argc * sizeof *argv);
+    o->argv[argc] = NULL;
+    o->argc = argc;
 
     optind = 1;
     opterr = 0;
@@ -419,7 +460,21 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
         case OPT_COMPARE_FASTER: o->compare_only_faster = true; break;
         case OPT_COMPARE_BYDIFF: o->compare_color_by_difference = true; break;
         case 'h': p2p_cli_usage(stdout); return 1;
-        case OPT_VERSION: printf("prof2png %s\n", PROF2PNG_VERSION); return 1;
+        case OPT_VERSION: p2p_cli_version(stdout); return 1;
+        case OPT_TOOLTIPS: o->tooltips = true; break;
+        case OPT_HREF:
+            if (p2p_href_check(arg, err, errsize) < 0) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "%s", err);
+                snprintf(err, errsize, "--href: %s", msg);
+                return -1;
+            }
+            o->href = arg;
+            break;
+        case OPT_TITLE: o->title = arg; break;
+        case OPT_LEGEND: o->legend = true; break;
+        case OPT_THEME: o->theme = arg; break;
+        case OPT_INFO: o->info = arg; break;
         case ':':
             if (optopt)
                 snprintf(err, errsize, "option -%c needs an argument", optopt);
@@ -449,4 +504,6 @@ void p2p_cli_options_free(p2p_cli_options *o)
     o->hide = o->focus = o->ignore = NULL;
     free(o->restrictions);
     o->restrictions = NULL;
+    free(o->argv);
+    o->argv = NULL;
 }

@@ -46,6 +46,15 @@ typedef struct p2p_cli_options {
     bool quiet;                  /* -q: no progress line, no warnings or notes */
     char **inputs;
     size_t ninputs;
+    /* issue 9: pictures for documentation, user themes, PNG metadata */
+    bool tooltips;               /* --tooltips: rich tooltips in DOT output too */
+    const char *href;            /* --href TEMPLATE; NULL = no links */
+    const char *title;           /* --title TEXT; NULL = none */
+    bool legend;                 /* --legend */
+    const char *theme;           /* --theme FILE; NULL = -c decides */
+    const char *info;            /* --info FILE.png; NULL = none */
+    int argc;                    /* the command line, for the PNG metadata */
+    char **argv;
 } p2p_cli_options;
 
 /* Parse argv into *o.  Returns 0 to go on, 1 when --help or --version was
@@ -57,5 +66,16 @@ void p2p_cli_options_free(p2p_cli_options *o);
 
 /* Print the --help text. */
 void p2p_cli_usage(FILE *fp);
+
+/* Print the --version text: prof2png's version and those of the libraries
+ * it renders with (src/cli/meta.c). */
+void p2p_cli_version(FILE *fp);
+
+/* --info FILE.png: print the PNG's text chunks; an exit status. */
+int p2p_cli_info(const char *path);
+
+/* Add prof2png's text chunks (version, command line, inputs, total) to the
+ * PNG in *pic (replaced by a new malloc'ed buffer).  An exit status. */
+int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, size_t *len);
 
 #endif

@@ -1,6 +1,7 @@
 /* In-process rendering through Graphviz (libgvc/libcgraph).  The only file
  * that includes Graphviz headers.  The picture is made from the very DOT text
  * the DOT writer produced, so the two can never disagree. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,4 +106,30 @@ done:
     free(text);
     agseterrf(old);
     return rc;
+}
+
+/* Contract in output.h. */
+const char *p2p_render_graphviz_version(void)
+{
+    GVC_t *gvc = context();
+    const char *v = gvc ? gvcVersion(gvc) : NULL;
+    return v ? v : "unknown";
+}
+
+/* Contract in output.h.  prof2png does not link cairo (Graphviz's plugin
+ * does); ask the library that plugin loads, by its soname. */
+const char *p2p_render_cairo_version(void)
+{
+    static const char *version;
+    if (version)
+        return version;
+    void *h = dlopen("libcairo.so.2", RTLD_LAZY | RTLD_LOCAL);
+    if (!h)
+        return NULL;
+    const char *(*fn)(void);
+    void *sym = dlsym(h, "cairo_version_string");
+    memcpy(&fn, &sym, sizeof fn);
+    /* the string is static in libcairo: keep the library loaded */
+    version = fn ? fn() : NULL;
+    return version;
 }

@@ -151,6 +151,68 @@ static void atomic_write_replaces_whole(void **state)
     assert_int_equal(rmdir(dir), 0); /* nothing else was left in the folder */
 }
 
+
+/* p2p_png_add_text: the same pixels, the texts readable back, in order. */
+static void png_text_round_trip(void **state)
+{
+    (void)state;
+    size_t dotlen, len, len2;
+    char *dot = sample_dot(&dotlen), *png, *png2;
+    p2p_diag d;
+    p2p_diag_init(&d, NULL);
+    assert_int_equal(p2p_render(dot, dotlen, "png", &png, &len, &d), 0);
+    p2p_png_text t[] = {{"Software", "prof2png test"}, {"Comment", "two\nlines"}, {"Title", "caf\xc3\xa9"}};
+    assert_int_equal(p2p_png_add_text(png, len, t, 3, &png2, &len2, &d), 0);
+
+    png_image a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.version = b.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_memory(&a, png, len));
+    assert_true(png_image_begin_read_from_memory(&b, png2, len2));
+    a.format = b.format = PNG_FORMAT_RGBA;
+    assert_int_equal(a.width, b.width);
+    assert_int_equal(a.height, b.height);
+    size_t size = PNG_IMAGE_SIZE(a);
+    unsigned char *pa = malloc(size), *pb = malloc(size);
+    assert_true(png_image_finish_read(&a, NULL, pa, 0, NULL));
+    assert_true(png_image_finish_read(&b, NULL, pb, 0, NULL));
+    assert_memory_equal(pa, pb, size);
+    free(pa);
+    free(pb);
+
+    char *block;
+    size_t blocklen, n;
+    assert_int_equal(p2p_png_read_text(png2, len2, &block, &blocklen, &n, &d), 0);
+    assert_int_equal(n, 3);
+    const char *p = block;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(p, t[i].key);
+        p += strlen(p) + 1;
+        assert_string_equal(p, t[i].text);
+        p += strlen(p) + 1;
+    }
+    assert_true(p == block + blocklen);
+    free(block);
+
+    /* a cut file: an error, never a crash */
+    for (size_t cut = 0; cut < 200 && cut < len2; cut += 7) {
+        p2p_diag_init(&d, NULL);
+        char *b2 = NULL;
+        size_t bl, k;
+        int rc = p2p_png_read_text(png2, cut, &b2, &bl, &k, &d);
+        assert_true(rc == 0 || rc == P2P_EFORMAT);
+        free(b2);
+        char *o = NULL;
+        size_t ol;
+        assert_int_not_equal(p2p_png_add_text(png2, cut, t, 1, &o, &ol, &d), 0);
+        assert_null(o);
+    }
+    free(png2);
+    free(png);
+    free(dot);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +221,7 @@ int main(void)
         cmocka_unit_test(render_is_deterministic),
         cmocka_unit_test(bad_dot_is_an_error),
         cmocka_unit_test(atomic_write_replaces_whole),
+        cmocka_unit_test(png_text_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

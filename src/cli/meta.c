@@ -1,0 +1,169 @@
+/* prof2png --version, --info, and the metadata written into PNG files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* A growing string (the library's p2p_buf is internal). */
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_append(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->oom = true;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_append(b, s, strlen(s)); }
+static void sb_putc(sbuf *b, char c) { sb_append(b, &c, 1); }
+
+/* The string, or NULL when out of memory (freed then). */
+static char *sb_take(sbuf *b)
+{
+    sb_append(b, "", 0);
+    if (b->oom) {
+        free(b->data);
+        return NULL;
+    }
+    return b->data;
+}
+
+void p2p_cli_version(FILE *fp)
+{
+    const char *cairo = p2p_render_cairo_version();
+    fprintf(fp,
+            "prof2png %s\n"
+            "Graphviz %s\n"
+            "cairo %s\n"
+            "libpng %s\n",
+            PROF2PNG_VERSION, p2p_render_graphviz_version(), cairo ? cairo : "(not found)",
+            p2p_png_library_version());
+}
+
+/* Append s quoted for a POSIX shell when it needs quoting. */
+static void put_shell_word(sbuf *b, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *p = s; *p && plain; p++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@", *p) != NULL;
+    if (plain) {
+        sb_puts(b, s);
+        return;
+    }
+    sb_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            sb_puts(b, "'\\''");
+        else
+            sb_putc(b, *p);
+    }
+    sb_putc(b, '\'');
+}
+
+int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, size_t *len)
+{
+    sbuf cmd = {0}, in = {0};
+    /* "prof2png", not argv[0]: the picture does not record where the
+     * binary was */
+    sb_puts(&cmd, "prof2png");
+    for (int i = 1; i < o->argc; i++) {
+        sb_putc(&cmd, ' ');
+        put_shell_word(&cmd, o->argv[i]);
+    }
+    for (size_t i = 0; i < o->ninputs; i++) {
+        if (i)
+            sb_putc(&in, '\n');
+        sb_puts(&in, o->inputs[i]);
+    }
+    char *cmds = sb_take(&cmd), *ins = sb_take(&in);
+    p2p_png_text t[5] = {
+        {"Software", "prof2png " PROF2PNG_VERSION},
+        {"prof2png command line", cmds},
+        {"prof2png inputs", ins},
+        {"prof2png total", total},
+        {"Title", o->title},
+    };
+    int rc = 0;
+    p2p_diag d;
+    p2p_diag_init(&d, o->output);
+    char *out = NULL;
+    size_t outlen = 0;
+    if (!cmds || !ins) {
+        fprintf(stderr, "prof2png: out of memory\n");
+        rc = P2P_EXIT_INPUT;
+    } else if (p2p_png_add_text(*pic, *len, t, o->title ? 5 : 4, &out, &outlen, &d)) {
+        char line[1024];
+        fprintf(stderr, "prof2png: %s\n", p2p_diag_format(&d, line, sizeof line));
+        rc = P2P_EXIT_INPUT;
+    } else {
+        free(*pic);
+        *pic = out;
+        *len = outlen;
+    }
+    free(cmds);
+    free(ins);
+    return rc;
+}
+
+int p2p_cli_info(const char *path)
+{
+    p2p_diag d;
+    p2p_input in;
+    char line[1024];
+    p2p_diag_init(&d, path);
+    if (p2p_input_read(path, &in, &d)) {
+        fprintf(stderr, "prof2png: %s\n", p2p_diag_format(&d, line, sizeof line));
+        return P2P_EXIT_INPUT;
+    }
+    char *block;
+    size_t blocklen, n;
+    p2p_diag_init(&d, path);
+    int rc = p2p_png_read_text(in.data, in.size, &block, &blocklen, &n, &d);
+    p2p_input_release(&in);
+    if (rc) {
+        fprintf(stderr, "prof2png: %s\n", p2p_diag_format(&d, line, sizeof line));
+        return P2P_EXIT_INPUT;
+    }
+    if (n == 0)
+        fprintf(stderr, "prof2png: %s: no text chunks (not written by prof2png?)\n", path);
+    const char *p = block;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = p;
+        const char *text = key + strlen(key) + 1;
+        p = text + strlen(text) + 1;
+        printf("%s:", key);
+        /* one line per text line, continuation lines indented */
+        const char *s = text;
+        bool first = true;
+        do {
+            const char *nl = strchr(s, '\n');
+            size_t k = nl ? (size_t)(nl - s) : strlen(s);
+            printf(first ? " %.*s\n" : "  %.*s\n", (int)k, s);
+            first = false;
+            s = nl ? nl + 1 : NULL;
+        } while (s);
+    }
+    free(block);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "prof2png: cannot write to standard output\n");
+        return P2P_EXIT_INPUT;
+    }
+    return n ? P2P_EXIT_OK : P2P_EXIT_INPUT;
+}
