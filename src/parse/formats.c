@@ -10,6 +10,8 @@ static const p2p_format formats[] = {
     {"perf", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_perf},
     {"collapse", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_collapse},
     {"dtrace", NULL, false, P2P_DERIVE_SAMPLES, p2p_parse_dtrace},
+    {"json", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_json},
+    {"hprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_hprof},
 };
 
 const p2p_format *p2p_formats(size_t *n)
