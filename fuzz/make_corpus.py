@@ -112,6 +112,9 @@ SOURCES = {
         ('@upstream/dtrace/rust.dtrace', True),
     ],
     'json': [
+        ('tests/data/json/cycle.json', True),
+        ('tests/data/json/workload-float.json', True),
+        ('tests/data/json/workload.json', True),
         ('@upstream/json/empty.json', True),
         ('@upstream/json/diamond.json', True),
         ('@upstream/json/cycle.json', True),
@@ -119,6 +122,11 @@ SOURCES = {
         ('@upstream/json/memtrail.maximum.json', True),
     ],
     'hprof': [
+        ('tests/data/hprof/quirks.hprof', True),
+        ('tests/data/hprof/stop.hprof', True),
+        ('tests/data/hprof/samples.hprof', True),
+        ('tests/data/hprof/times.hprof', True),
+        ('tests/data/hprof/crlf.hprof', True),
         ('@upstream/hprof/jdbc.hprof', True),
         ('@upstream/hprof/hadoop.hprof', True),
     ],
@@ -176,10 +184,10 @@ PIPELINE = [
     ('perf', 'n0 e0', 0), ('perf', '', 1), ('perf', 'n0 e0 T', 2), ('perf', 'n0 e0', 4),
     ('collapse', 'n0 e0', 0), ('collapse', 'T n0', 1), ('collapse', 'n0 e0 z*main*', 5),
     ('dtrace', 'n0 e0', 0), ('dtrace', 'T', 1),
-    ('json', 'n0 e0', 2),
     ('axe', '', 0), ('axe', 'n0 e0 s', 2), ('axe', 'C n0 e0', (0, 1)), ('axe', 'c z*main* d2', 0),
     ('xperf', '', 0), ('xperf', 'n0 e0 S', 1), ('xperf', 'l*work* n0 e0', 1),
     ('sleepy', 'n0 e0', 0), ('sysprof', 'n0 e0', 0),
+    ('json', 'n0 e0', 0), ('hprof', 'n0 e0', 0), ('hprof', 'z* d3', 2),
 ]
 
 

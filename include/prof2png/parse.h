@@ -194,6 +194,17 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
  * (a node naming a missing node or object, a parent chain that loops). */
 int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                       p2p_diag *d);
+/* gprof2dot's JSON profile (src/parse/json.c): one input.  Schema
+ * violations (a missing key, a wrong type, an index out of range, a version
+ * other than 0, a non-finite cost) are P2P_EFORMAT naming the JSON path; bad
+ * JSON is P2P_EFORMAT or P2P_ETRUNCATED with the line and byte offset;
+ * nesting beyond the tokener's depth limit is P2P_ELIMIT. */
+int p2p_parse_json(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out, p2p_diag *d);
+/* Java HPROF text, cpu=samples or cpu=times (src/parse/hprof.c): one input.
+ * P2P_EFORMAT when the input has no TRACE records or no CPU SAMPLES/TIME
+ * table. */
+int p2p_parse_hprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                    p2p_diag *d);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@ static const p2p_format formats[] = {
     {"xperf", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_xperf},
     {"sleepy", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sleepy},
     {"sysprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sysprof},
+    {"json", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_json},
+    {"hprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_hprof},
 };
 
 const p2p_format *p2p_formats(size_t *n)
