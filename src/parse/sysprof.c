@@ -37,6 +37,9 @@
  *  - ids must be non-negative (Sysprof writes no others);
  *  - a node whose own object is left out (its <self> is 0) but whose
  *    <self> is not gives no call, with a warning;
+ *  - a <name> of digits only (which Python reads as an int) is the name
+ *    those digits give, without leading zeros (gprof2dot: TypeError when
+ *    writing the graph);
  *  - text between elements is ignored everywhere;
  *  - a DTD that declares entities is refused.
  */
