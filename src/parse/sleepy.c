@@ -23,7 +23,8 @@
  * ever read.  Nothing recurses; a stack of a million frames is a loop.
  *
  * Deliberate differences from gprof2dot, which crashes on these:
- *  - invalid UTF-8 becomes U+FFFD (gprof2dot: UnicodeDecodeError);
+ *  - invalid UTF-8 becomes U+FFFD (gprof2dot: UnicodeDecodeError), and so
+ *    does a NUL byte (gprof2dot keeps it in the name);
  *  - in Callstacks.txt, blank lines are skipped, and a line whose sample
  *    count is not a finite number, that has no frame, or that names a
  *    symbol Symbols.txt does not define is skipped with a warning
@@ -36,6 +37,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <zip.h>
 
@@ -527,7 +529,8 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     if ((rc = parse_callstacks(&s, stacks, nstacks)) < 0)
         goto done;
     if (s.repairs)
-        p2p_smp_warn(o, "%s line %ld: invalid UTF-8 was replaced by U+FFFD", s.repair_member, s.repair_line);
+        p2p_smp_warn(o, "%s line %ld: invalid UTF-8 (or a NUL byte) was replaced by U+FFFD", s.repair_member,
+                     s.repair_line);
     if (o && o->event)
         p2p_smp_warn(o, "this input has samples of one unnamed event: the event '%s' asked for is ignored",
                      o->event);

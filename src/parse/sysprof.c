@@ -37,17 +37,24 @@
  *  - ids must be non-negative (Sysprof writes no others);
  *  - a node whose own object is left out (its <self> is 0) but whose
  *    <self> is not gives no call, with a warning;
+ *  - a <name> of digits only (which Python reads as an int) is the name
+ *    those digits give, without leading zeros (gprof2dot: TypeError when
+ *    writing the graph);
  *  - text between elements is ignored everywhere;
- *  - a DTD that declares entities is refused.
+ *  - a DTD that declares entities is refused;
+ *  - invalid UTF-8 in a UTF-8 document becomes U+FFFD, with a warning
+ *    (expat, hence gprof2dot, refuses the document).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <expat.h>
 
 #include "samples.h"
+#include "../util/utf8.h"
 
 typedef p2p_uchar uchar;
 
@@ -555,6 +562,69 @@ static int build(sysprof *s)
     return rc;
 }
 
+/* true when the document is UTF-8 by default: no byte-order mark of UTF-16
+ * and no encoding declaration naming anything but UTF-8. */
+static bool default_utf8(const char *t, size_t n)
+{
+    if (n >= 2 && ((uchar)t[0] == 0xff || (uchar)t[0] == 0xfe))
+        return false;
+    if (n >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0) {
+        t += 3;
+        n -= 3;
+    }
+    if (n < 5 || memcmp(t, "<?xml", 5) != 0)
+        return true;
+    size_t m = n < 256 ? n : 256;
+    const char *end = memmem(t, m, "?>", 2);
+    const char *enc = memmem(t, end ? (size_t)(end - t) : m, "encoding", 8);
+    if (!enc)
+        return true;
+    const char *q = enc + 8, *lim = end ? end : t + m;
+    while (q < lim && *q != '"' && *q != '\'')
+        q++;
+    if (q >= lim)
+        return true;
+    char quote = *q++;
+    const char *v = q;
+    while (q < lim && *q != quote)
+        q++;
+    size_t len = (size_t)(q - v);
+    return (len == 5 && strncasecmp(v, "utf-8", 5) == 0) || (len == 4 && strncasecmp(v, "utf8", 4) == 0);
+}
+
+/* Invalid UTF-8 in a UTF-8 document becomes U+FFFD before expat reads it
+ * (expat would refuse the document): the data and size then name a new buffer in
+ * `owned`, and *first gets the first line repaired. */
+static int repair_utf8(long *first, const char **data, size_t *size, char **owned, p2p_diag *d)
+{
+    const char *t = *data;
+    size_t n = *size;
+    *owned = NULL;
+    if (!default_utf8(t, n) || p2p_utf8_valid(t, n))
+        return 0;
+    long line = 1;
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(t + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - t) : n;
+        if (!p2p_utf8_valid(t + i, e - i))
+            break;
+        line++;
+        i = e + 1;
+    }
+    p2p_buf b;
+    p2p_buf_init(&b);
+    p2p_utf8_repair(&b, t, n, false);
+    size_t len;
+    char *r = p2p_buf_take(&b, &len);
+    if (!r)
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
+    *first = line;
+    *owned = r;
+    *data = r;
+    *size = len;
+    return 0;
+}
+
 int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                       p2p_diag *d)
 {
@@ -565,6 +635,8 @@ int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o
         d->file = inputs[0].name;
     sysprof s;
     memset(&s, 0, sizeof s);
+    char *repaired = NULL;
+    long repaired_line = 0;
     s.d = d;
     s.o = o;
     p2p_buf_init(&s.text);
@@ -583,6 +655,8 @@ int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o
     XML_SetParamEntityParsing(s.xp, XML_PARAM_ENTITY_PARSING_NEVER);
     const char *data = (const char *)inputs[0].data;
     size_t left = inputs[0].size;
+    if ((s.rc = repair_utf8(&repaired_line, &data, &left, &repaired, d)) < 0)
+        goto done;
     do {
         size_t k = left < CHUNK ? left : CHUNK;
         bool last = k == left;
@@ -602,6 +676,9 @@ int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o
         goto done;
     s.rc = build(&s);
     if (!s.rc) {
+        if (repaired)
+            p2p_smp_warn(o, "line %ld: invalid UTF-8 was replaced by U+FFFD (the first on this line)",
+                         repaired_line);
         if (o && o->event)
             p2p_smp_warn(o, "this input has samples of one unnamed event: the event '%s' asked for is ignored",
                          o->event);
@@ -609,6 +686,7 @@ int p2p_parse_sysprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o
         s.p = NULL;
     }
 done:
+    free(repaired);
     if (s.xp)
         XML_ParserFree(s.xp);
     p2p_buf_free(&s.text);

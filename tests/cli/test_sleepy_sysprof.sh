@@ -33,7 +33,7 @@ expect_match "$err" "warning: Callstacks.txt line [0-9]+: skipped 4 lines" "bad 
 # gprof2dot: UnicodeDecodeError; here U+FFFD and a warning
 expect_exit 0 "invalid UTF-8" -- "$bin" -f sleepy -n0 -e0 "$sl/toy-latin1.sleepy"
 expect_match "$out" 'r�nder' "invalid UTF-8 becomes U+FFFD"
-expect_match "$err" "warning: Symbols.txt line [0-9]+: invalid UTF-8" "invalid UTF-8 warning"
+expect_match "$err" "warning: Symbols.txt line [0-9]+: invalid UTF-8 \\(or a NUL byte\\) was replaced" "invalid UTF-8 warning"
 
 bad sleepy "$sl/bad-truncated.sleepy" "cannot read it as a zip archive \(truncated or corrupt\?\)"
 bad sleepy "$sl/bad-no-callstacks.sleepy" "the archive has no member Callstacks.txt"

@@ -209,7 +209,7 @@ def make_sysprof():
     xml = sysprof_xml()
     w('bad-unclosed.sysprof', xml[:xml.index('</nodes>')])
     w('bad-mismatch.sysprof', xml.replace('</total>', '</totl>', 1))
-    w('bad-deep.sysprof', '<profile><size>' + '<a>' * 100000 + '</a>' * 100000 + '</size></profile>\n')
+    w('bad-deep.sysprof', '<profile><size>' + '<a>' * 5000 + '</a>' * 5000 + '</size></profile>\n')
     w('bad-laughs.sysprof',
       '<?xml version="1.0"?>\n<!DOCTYPE profile [\n <!ENTITY a "aaaaaaaaaa">\n'
       + ''.join(' <!ENTITY %s "%s">\n' % (chr(98 + i), ('&%s;' % chr(97 + i)) * 10) for i in range(8))
