@@ -428,7 +428,7 @@ static void spread_forward(spread *s, uint32_t g)
 
 /* §5.3 step 4.3 for entry ratio r over the nq members reached: each
  * partial(u) is added to u's OUT, each forward call's share to the call's. */
-static void spread_partials(integ *x, spread *s, uint32_t nq, double r)
+static void spread_partials(spread *s, uint32_t nq, double r)
 {
     for (uint32_t i = nq; i-- > 0;) {
         uint32_t u = s->queue[i], ru = s->rank[u];
@@ -442,7 +442,12 @@ static void spread_partials(integ *x, spread *s, uint32_t nq, double r)
             uint32_t v = s->itgt[e];
             if (s->rank[v] <= ru)
                 continue;
-            double share = p2p_ratio(x->p, s->iratio[e], s->fwd[v]) * s->part[v];
+            /* p2p_ratio(), which cannot warn here: 0 <= iratio[e] <= fwd[v],
+             * a sum of non-negative ratios including this one */
+            double f = s->fwd[v], q = f == 0.0 ? 1.0 : s->iratio[e] / f;
+            if (q > 1.0)
+                q = 1.0;
+            double share = q * s->part[v];
             if (s->chas[e]) {
                 s->cout[e] += share;
             } else {
@@ -500,7 +505,7 @@ static int spread_cycle(integ *x, uint32_t c)
             spread_forward(&s, lg);
             /* gprof2dot asserts partial(g) ≈ r × C[OUT] here; inconsistent
              * input (B5) only makes the numbers approximate, so carry on. */
-            spread_partials(x, &s, nq, r);
+            spread_partials(&s, nq, r);
         }
         for (uint32_t i = 0; i < nq; i++) {
             uint32_t u = s.queue[i];
@@ -617,10 +622,16 @@ static void find_entries(integ *x)
 /* Spreading a cycle's time walks the whole cycle once per entry point
  * (gprof2dot's algorithm, kept for identical sums): entries x (members +
  * their calls) steps, quadratic when every member is entered from outside.
- * Beyond this many steps (a few seconds) the profile is refused with a clear
- * message instead of hanging: a million-member cycle entered from one place
- * is fine, ten thousand members each entered from outside are not. */
-#define SPREAD_BUDGET ((double)(1u << 28))
+ * No exact method is known to do better in general: the partials of all
+ * entry points together are a weighted shortest-path-DAG sum over all
+ * sources, the kind of quantity (like betweenness centrality) for which
+ * O(sources x edges) is the best known bound.  A step costs about 3 ns
+ * (flat arrays), so beyond this many steps (a few seconds) the profile is
+ * refused with a clear message instead of hanging: a million-member cycle
+ * entered from one place is fine, and so is a 20,000-member cycle entered
+ * from every member (8e8 steps); 40,000 members each entered from outside
+ * are not. */
+#define SPREAD_BUDGET ((double)(1u << 30))
 
 static int check_spread_cost(const integ *x, p2p_diag *d)
 {
