@@ -265,9 +265,12 @@ int p2p_smp_init(p2p_smp_builder *b, p2p_smp_resolve_fn resolve, void *ctx, size
 {
     memset(b, 0, sizeof *b);
     /* a first guess at the number of distinct frames, from the input size,
-     * spares most rehashing of the cache */
+     * spares some rehashing of the cache; capped low, because the table's
+     * pages are all touched whatever it holds, and memory must follow the
+     * distinct frames, not the size of the input (a 100 MB input of a few
+     * thousand frames made a 32 MB table) */
     b->cap0 = 1024;
-    while (b->cap0 < size_hint / 256 && b->cap0 < ((size_t)1 << 22))
+    while (b->cap0 < size_hint / 256 && b->cap0 < ((size_t)1 << 14))
         b->cap0 *= 2;
     b->resolve = resolve;
     b->ctx = ctx;
