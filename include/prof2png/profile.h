@@ -63,17 +63,21 @@ typedef uint32_t p2p_fid;
 typedef struct p2p_call {
     p2p_fid caller, callee;
     uint32_t next;        /* next out-call of `caller`, insertion order */
+    bool has_ratio, has_weight, removed;
     double ratio;         /* §5.2; valid when has_ratio */
     double weight;        /* §7.1; valid when has_weight */
-    bool has_ratio, has_weight, removed;
     p2p_events ev;
-    /* Optional, for the pstats reports (report.h): the caller's statistics
-     * as Python's pstats holds them.  stat_n 4: stat = (nc, cc, tt, ct), a
-     * cProfile caller tuple; 1: stat[0] is a call count (the profile
-     * module); 0: none (other formats). */
+} p2p_call;
+
+/* Optional, for the pstats reports (report.h): a caller's statistics as
+ * Python's pstats holds them, kept beside the calls (p2p_profile.call_stats)
+ * so that other formats' calls do not carry them.  stat_n 4: stat = (nc, cc,
+ * tt, ct), a cProfile caller tuple; 1: stat[0] is a call count (the profile
+ * module); 0: none (other formats). */
+typedef struct p2p_call_stat {
     double stat[4];
     uint8_t stat_n;
-} p2p_call;
+} p2p_call_stat;
 
 typedef struct p2p_function {
     int64_t id_num;       /* the id when the profile's ids are ints */
@@ -135,6 +139,10 @@ typedef struct p2p_profile {
     int pstats_python;
     double pstats_total_tt;
     const char *cost_name;
+    /* NULL, or the pstats statistics of calls [0, ncall_stats): see
+     * p2p_profile_call_stat() */
+    p2p_call_stat *call_stats;
+    uint32_t ncall_stats;
     /* private */
     uint32_t capfunctions, capcalls, capcycles;
     p2p_profile_index *index;
@@ -178,6 +186,17 @@ uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid cal
  * events) when it does not exist; *created tells which (may be NULL).
  * P2P_NONE when out of memory. */
 uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created);
+
+/* The pstats statistics of call c (stat_n 0 when it has none). */
+static inline const p2p_call_stat *p2p_call_stat_get(const p2p_profile *p, uint32_t c)
+{
+    static const p2p_call_stat none;
+    return c < p->ncall_stats ? &p->call_stats[c] : &none;
+}
+
+/* The pstats statistics of call c, for writing (created with stat_n 0).
+ * NULL when out of memory. */
+p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c);
 
 /* Append an empty cycle; returns its index or P2P_NONE (out of memory). */
 uint32_t p2p_profile_add_cycle(p2p_profile *p);

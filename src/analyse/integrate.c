@@ -5,6 +5,7 @@
  * are added up exactly as gprof2dot adds them and a call chain or a cycle of
  * any size works. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "prof2png/analyse.h"
 
@@ -89,14 +90,6 @@ typedef struct frame {
     double total, subtotal;
 } frame;
 
-/* A pending walk over forward edges from one member (§5.3 steps 4.2, 4.3). */
-typedef struct wframe {
-    p2p_fid f;
-    uint32_t call;
-    bool pending;
-    double partial;
-} wframe;
-
 typedef struct integ {
     p2p_profile *p;
     p2p_event out, in;
@@ -112,12 +105,9 @@ typedef struct integ {
     uint32_t *entry_next;              /* per function */
     double *entry_ratio;               /* per function */
     bool *is_entry;                    /* per function */
-    /* scratch for one entry point, per function; reset after each entry */
-    uint32_t *rank;
-    double *fwd, *part;
-    bool *visited, *pdone;
-    p2p_fid *queue;    /* the members reached, in BFS order */
-    wframe *walk;      /* DFS stack of the forward walks */
+    /* spreading a cycle: each live member's index in it, P2P_NONE for the
+     * functions of no cycle being spread */
+    uint32_t *loc;
 } integ;
 
 static bool in_cycle(const p2p_profile *p, p2p_fid f, uint32_t c)
@@ -218,64 +208,215 @@ static int step_function(integ *x)
     return 0;
 }
 
-static void reset_entry(integ *x, size_t nq)
+/* ---- steps 2-4: spreading a cycle's total over its members -------------
+ *
+ * gprof2dot walks the whole cycle once per entry point: a breadth-first
+ * ranking, a depth-first sum of the forward ratios into each member, and a
+ * memoised depth-first sum of the partials.  The same three walks run here,
+ * with the same additions in the same order, but on flat copies of the
+ * cycle made once (members renumbered 0..n-1, their calls to other members
+ * in one array, the calls that leave the cycle with their values already
+ * known from step 1), so that a walk is a few array reads per call instead
+ * of a chase through the profile's call lists.
+ *
+ * The partials need no depth-first walk: a forward call goes from rank k to
+ * rank k+1, so visiting the members in reverse breadth-first order computes
+ * each partial after those it uses, and each partial is the same sum, in the
+ * same order (its member's calls in insertion order), as gprof2dot's.
+ *
+ * An entry point whose summed external ratio is exactly 0 adds 0 to every
+ * partial; it only gives its forward calls an OUT of 0, so once every call
+ * inside the cycle has an OUT such entry points are skipped. */
+
+typedef struct spread {
+    uint32_t n;          /* live members */
+    p2p_fid *fid;        /* local -> function */
+    double *self;        /* local -> IN */
+    /* calls between members (internal edges), by caller, insertion order:
+     * those of u are [istart[u], istart[u + 1]) */
+    uint32_t *istart, *itgt, *icall;
+    double *iratio;
+    uint32_t ni;
+    /* the partial sums' terms, by member, insertion order: kind[t] NONE32 is
+     * a call leaving the cycle worth val[t] (its OUT), otherwise the index
+     * of an internal edge */
+    uint32_t *pstart, *pedge;
+    double *pval;
+    uint32_t np;
+    /* per entry point: rank (NONE32 = not reached), BFS order */
+    uint32_t *rank, *queue;
+    double *fwd, *part;
+    uint8_t *visited;
+    uint32_t *stack_u, *stack_e;  /* depth-first walk */
+    /* results, summed over the entry points */
+    double *mout;        /* per member */
+    double *cout;        /* per internal edge */
+    uint8_t *chas;       /* per internal edge: cout is set */
+    uint32_t nset;       /* internal edges with cout set */
+} spread;
+
+#define NONE32 UINT32_MAX
+
+static void spread_free(spread *s)
 {
-    for (size_t i = 0; i < nq; i++) {
-        p2p_fid f = x->queue[i];
-        x->rank[f] = P2P_NONE;
-        x->fwd[f] = 0.0;
-        x->visited[f] = x->pdone[f] = false;
-    }
+    if (!s)
+        return;
+    free(s->fid);
+    free(s->self);
+    free(s->istart);
+    free(s->itgt);
+    free(s->icall);
+    free(s->iratio);
+    free(s->pstart);
+    free(s->pedge);
+    free(s->pval);
+    free(s->rank);
+    free(s->queue);
+    free(s->fwd);
+    free(s->part);
+    free(s->visited);
+    free(s->stack_u);
+    free(s->stack_e);
+    free(s->mout);
+    free(s->cout);
+    free(s->chas);
+    memset(s, 0, sizeof *s);
 }
 
-/* The members reachable from g inside cycle c, with their BFS rank (§5.3
- * step 4.1).  Returns how many. */
-static size_t rank_members(integ *x, uint32_t c, p2p_fid g)
+/* Copy cycle c into s (steps 2-4 read nothing else).  P2P_ENOMEM or 0. */
+static int spread_build(integ *x, uint32_t c, spread *s)
 {
     const p2p_profile *p = x->p;
-    size_t head = 0, nq = 0;
-    x->rank[g] = 0;
-    x->queue[nq++] = g;
-    while (head < nq) {
-        p2p_fid u = x->queue[head++];
-        for (uint32_t k = p->functions[u].first_call; k != P2P_NONE; k = p->calls[k].next) {
+    const p2p_cycle *cy = &p->cycles[c];
+    uint32_t n = 0, ni = 0, np = 0;
+    for (uint32_t i = 0; i < cy->nmembers; i++) {
+        p2p_fid f = cy->members[i];
+        if (p->functions[f].removed)
+            continue;
+        x->loc[f] = n++;
+    }
+    for (uint32_t i = 0; i < cy->nmembers; i++) {
+        p2p_fid f = cy->members[i];
+        if (p->functions[f].removed)
+            continue;
+        for (uint32_t k = p->functions[f].first_call; k != P2P_NONE; k = p->calls[k].next) {
             const p2p_call *call = &p->calls[k];
-            p2p_fid v = call->callee;
-            if (v == u || !live_call(p, call) || !in_cycle(p, v, c) || x->rank[v] != P2P_NONE)
+            if (call->callee == f || !live_call(p, call))
                 continue;
-            x->rank[v] = x->rank[u] + 1;
-            x->queue[nq++] = v;
+            if (in_cycle(p, call->callee, c))
+                ni++, np++;
+            else if (p2p_ev_has(&call->ev, x->out))
+                np++;
+        }
+    }
+    memset(s, 0, sizeof *s);
+    size_t n1 = (size_t)n + 1, ni1 = ni ? ni : 1, np1 = np ? np : 1;
+    s->fid = malloc(n1 * sizeof *s->fid);
+    s->self = malloc(n1 * sizeof *s->self);
+    s->istart = malloc(n1 * sizeof *s->istart);
+    s->itgt = malloc(ni1 * sizeof *s->itgt);
+    s->icall = malloc(ni1 * sizeof *s->icall);
+    s->iratio = malloc(ni1 * sizeof *s->iratio);
+    s->pstart = malloc(n1 * sizeof *s->pstart);
+    s->pedge = malloc(np1 * sizeof *s->pedge);
+    s->pval = malloc(np1 * sizeof *s->pval);
+    s->rank = malloc(n1 * sizeof *s->rank);
+    s->queue = malloc(n1 * sizeof *s->queue);
+    s->fwd = calloc(n1, sizeof *s->fwd);
+    s->part = malloc(n1 * sizeof *s->part);
+    s->visited = calloc(n1, 1);
+    s->stack_u = malloc(n1 * sizeof *s->stack_u);
+    s->stack_e = malloc(n1 * sizeof *s->stack_e);
+    s->mout = calloc(n1, sizeof *s->mout);
+    s->cout = calloc(ni1, sizeof *s->cout);
+    s->chas = calloc(ni1, 1);
+    if (!s->fid || !s->self || !s->istart || !s->itgt || !s->icall || !s->iratio || !s->pstart || !s->pedge ||
+        !s->pval || !s->rank || !s->queue || !s->fwd || !s->part || !s->visited || !s->stack_u || !s->stack_e ||
+        !s->mout || !s->cout || !s->chas)
+        return P2P_ENOMEM;
+    s->n = n;
+    s->ni = ni;
+    s->np = np;
+    uint32_t u = 0;
+    ni = np = 0;
+    for (uint32_t i = 0; i < cy->nmembers; i++) {
+        p2p_fid f = cy->members[i];
+        const p2p_function *fn = &p->functions[f];
+        if (fn->removed)
+            continue;
+        s->fid[u] = f;
+        s->self[u] = fn->ev.v[x->in];
+        s->rank[u] = NONE32;
+        s->istart[u] = ni;
+        s->pstart[u] = np;
+        for (uint32_t k = fn->first_call; k != P2P_NONE; k = p->calls[k].next) {
+            const p2p_call *call = &p->calls[k];
+            if (call->callee == f || !live_call(p, call))
+                continue;
+            if (in_cycle(p, call->callee, c)) {
+                s->itgt[ni] = x->loc[call->callee];
+                s->icall[ni] = k;
+                s->iratio[ni] = call_ratio(call);
+                s->pedge[np] = ni;
+                s->pval[np] = 0.0;
+                ni++, np++;
+            } else if (p2p_ev_has(&call->ev, x->out)) {
+                /* already integrated with the cycle total (step 1) */
+                s->pedge[np] = NONE32;
+                s->pval[np] = call->ev.v[x->out];
+                np++;
+            }
+        }
+        u++;
+    }
+    s->istart[n] = ni;
+    s->pstart[n] = np;
+    return 0;
+}
+
+/* §5.3 step 4.1: rank = breadth-first distance from g; returns how many
+ * members are reached (s->queue holds them in order). */
+static uint32_t spread_rank(spread *s, uint32_t g)
+{
+    uint32_t head = 0, nq = 0;
+    s->rank[g] = 0;
+    s->queue[nq++] = g;
+    while (head < nq) {
+        uint32_t u = s->queue[head++], r = s->rank[u] + 1;
+        for (uint32_t e = s->istart[u], end = s->istart[u + 1]; e < end; e++) {
+            uint32_t v = s->itgt[e];
+            if (s->rank[v] == NONE32) {
+                s->rank[v] = r;
+                s->queue[nq++] = v;
+            }
         }
     }
     return nq;
 }
 
-static bool forward(const integ *x, const p2p_call *k, uint32_t c)
+/* §5.3 step 4.2: fwd[v] = the sum of the ratios of the forward calls into v,
+ * added in the order of gprof2dot's depth-first walk from g. */
+static void spread_forward(spread *s, uint32_t g)
 {
-    return k->callee != k->caller && live_call(x->p, k) && in_cycle(x->p, k->callee, c) &&
-           x->rank[k->callee] > x->rank[k->caller];
-}
-
-/* fwd[v] = the sum of the ratios of the forward edges into v, added in the
- * order of gprof2dot's depth-first walk from g (§5.3 step 4.2). */
-static void forward_ratios(integ *x, uint32_t c, p2p_fid g)
-{
-    const p2p_profile *p = x->p;
-    size_t n = 0;
-    x->visited[g] = true;
-    x->walk[n++] = (wframe){g, p->functions[g].first_call, false, 0.0};
+    uint32_t n = 0;
+    s->visited[g] = 1;
+    s->stack_u[n] = g;
+    s->stack_e[n++] = s->istart[g];
     while (n) {
-        wframe *w = &x->walk[n - 1];
+        uint32_t u = s->stack_u[n - 1], e = s->stack_e[n - 1], end = s->istart[u + 1], ru = s->rank[u];
         bool descended = false;
-        while (w->call != P2P_NONE) {
-            const p2p_call *k = &p->calls[w->call];
-            w->call = k->next;
-            if (!forward(x, k, c))
+        while (e < end) {
+            uint32_t v = s->itgt[e];
+            double ratio = s->iratio[e];
+            e++;
+            if (s->rank[v] <= ru)
                 continue;
-            x->fwd[k->callee] += call_ratio(k);
-            if (!x->visited[k->callee]) {
-                x->visited[k->callee] = true;
-                x->walk[n++] = (wframe){k->callee, p->functions[k->callee].first_call, false, 0.0};
+            s->fwd[v] += ratio;
+            if (!s->visited[v]) {
+                s->visited[v] = 1;
+                s->stack_e[n - 1] = e;
+                s->stack_u[n] = v;
+                s->stack_e[n++] = s->istart[v];
                 descended = true;
                 break;
             }
@@ -285,96 +426,102 @@ static void forward_ratios(integ *x, uint32_t c, p2p_fid g)
     }
 }
 
-/* A forward call u→v gets its share of partial(v); the share is added to the
- * call's OUT and to partial(u). */
-static void add_share(integ *x, uint32_t k, double partial_v, double *partial_u)
+/* §5.3 step 4.3 for entry ratio r over the nq members reached: each
+ * partial(u) is added to u's OUT, each forward call's share to the call's. */
+static void spread_partials(spread *s, uint32_t nq, double r)
 {
-    p2p_call *call = &x->p->calls[k];
-    double share = p2p_ratio(x->p, call_ratio(call), x->fwd[call->callee]) * partial_v;
-    p2p_ev_add(&call->ev, x->out, share);
-    *partial_u += share;
-}
-
-/* partial(g) for entry ratio r (§5.3 step 4.3), memoised per member; each
- * partial(u) is added to u[OUT] once. */
-static double partials(integ *x, uint32_t c, p2p_fid g, double r)
-{
-    p2p_profile *p = x->p;
-    p2p_event out = x->out;
-    size_t n = 0;
-    double ret = 0.0;
-    x->walk[n++] = (wframe){g, p->functions[g].first_call, false, r * p->functions[g].ev.v[x->in]};
-    while (n) {
-        wframe *w = &x->walk[n - 1];
-        if (w->pending) {
-            add_share(x, w->call, ret, &w->partial);
-            w->pending = false;
-            w->call = p->calls[w->call].next;
-        }
-        bool descended = false;
-        while (w->call != P2P_NONE) {
-            const p2p_call *k = &p->calls[w->call];
-            p2p_fid v = k->callee;
-            if (v == w->f || !live_call(p, k)) {
-                w->call = k->next;
+    for (uint32_t i = nq; i-- > 0;) {
+        uint32_t u = s->queue[i], ru = s->rank[u];
+        double partial = r * s->self[u];
+        for (uint32_t t = s->pstart[u], end = s->pstart[u + 1]; t < end; t++) {
+            uint32_t e = s->pedge[t];
+            if (e == NONE32) {
+                partial += r * s->pval[t];
                 continue;
             }
-            if (!in_cycle(p, v, c)) {
-                /* already integrated with the cycle total (step 1) */
-                if (p2p_ev_has(&k->ev, out))
-                    w->partial += r * k->ev.v[out];
-            } else if (x->rank[v] > x->rank[w->f]) {
-                if (!x->pdone[v]) {
-                    w->pending = true;
-                    x->walk[n++] = (wframe){v, p->functions[v].first_call, false, r * p->functions[v].ev.v[x->in]};
-                    descended = true;
-                    break;
-                }
-                add_share(x, w->call, x->part[v], &w->partial);
+            uint32_t v = s->itgt[e];
+            if (s->rank[v] <= ru)
+                continue;
+            /* p2p_ratio(), which cannot warn here: 0 <= iratio[e] <= fwd[v],
+             * a sum of non-negative ratios including this one */
+            double f = s->fwd[v], q = f == 0.0 ? 1.0 : s->iratio[e] / f;
+            if (q > 1.0)
+                q = 1.0;
+            double share = q * s->part[v];
+            if (s->chas[e]) {
+                s->cout[e] += share;
+            } else {
+                s->cout[e] = share;
+                s->chas[e] = 1;
+                s->nset++;
             }
-            w->call = k->next;
+            partial += share;
         }
-        if (descended)
-            continue;
-        x->part[w->f] = w->partial;
-        x->pdone[w->f] = true;
-        p2p_ev_add(&p->functions[w->f].ev, out, w->partial);
-        ret = w->partial;
-        n--;
+        s->part[u] = partial;
+        s->mout[u] += partial;
     }
-    return ret;
+}
+
+/* An entry point of ratio 0: only its forward calls get an OUT (of 0). */
+static void spread_mark(spread *s, uint32_t nq)
+{
+    for (uint32_t i = 0; i < nq; i++) {
+        uint32_t u = s->queue[i], ru = s->rank[u];
+        for (uint32_t e = s->istart[u], end = s->istart[u + 1]; e < end; e++)
+            if (s->rank[s->itgt[e]] > ru && !s->chas[e]) {
+                s->cout[e] = 0.0;
+                s->chas[e] = 1;
+                s->nset++;
+            }
+    }
 }
 
 /* Steps 2-4 of integrate_cycle, once the cycle total is known. */
 static int spread_cycle(integ *x, uint32_t c)
 {
     p2p_profile *p = x->p;
-    const p2p_cycle *cy = &p->cycles[c];
-    if (!x->rank) {
-        size_t n = p->nfunctions;
-        x->rank = malloc(n * sizeof *x->rank);
-        x->fwd = calloc(n, sizeof *x->fwd);
-        x->part = malloc(n * sizeof *x->part);
-        x->visited = calloc(n, sizeof *x->visited);
-        x->pdone = calloc(n, sizeof *x->pdone);
-        x->queue = malloc(n * sizeof *x->queue);
-        x->walk = malloc(n * sizeof *x->walk);
-        if (!x->rank || !x->fwd || !x->part || !x->visited || !x->pdone || !x->queue || !x->walk)
+    if (!x->loc) {
+        x->loc = malloc((p->nfunctions ? p->nfunctions : 1) * sizeof *x->loc);
+        if (!x->loc)
             return P2P_ENOMEM;
-        for (size_t i = 0; i < n; i++)
-            x->rank[i] = P2P_NONE;
+        for (uint32_t i = 0; i < p->nfunctions; i++)
+            x->loc[i] = P2P_NONE;
     }
-    for (uint32_t i = 0; i < cy->nmembers; i++)
-        if (!p->functions[cy->members[i]].removed)
-            p2p_ev_set(&p->functions[cy->members[i]].ev, x->out, 0.0);
+    spread s;
+    int rc = spread_build(x, c, &s);
+    if (rc < 0) {
+        spread_free(&s);
+        return rc;
+    }
     for (p2p_fid g = x->entry_head[c]; g != P2P_NONE; g = x->entry_next[g]) {
-        size_t nq = rank_members(x, c, g);
-        forward_ratios(x, c, g);
-        /* gprof2dot asserts partial(g) ≈ r × C[OUT] here; inconsistent input
-         * (B5) only makes the numbers approximate, so carry on. */
-        (void)partials(x, c, g, x->entry_ratio[g]);
-        reset_entry(x, nq);
+        double r = x->entry_ratio[g];
+        if (r == 0.0 && s.nset == s.ni)
+            continue;
+        uint32_t lg = x->loc[g];
+        uint32_t nq = spread_rank(&s, lg);
+        if (r == 0.0) {
+            spread_mark(&s, nq);
+        } else {
+            spread_forward(&s, lg);
+            /* gprof2dot asserts partial(g) ≈ r × C[OUT] here; inconsistent
+             * input (B5) only makes the numbers approximate, so carry on. */
+            spread_partials(&s, nq, r);
+        }
+        for (uint32_t i = 0; i < nq; i++) {
+            uint32_t u = s.queue[i];
+            s.rank[u] = NONE32;
+            s.fwd[u] = 0.0;
+            s.visited[u] = 0;
+        }
     }
+    for (uint32_t u = 0; u < s.n; u++) {
+        p2p_ev_set(&p->functions[s.fid[u]].ev, x->out, s.mout[u]);
+        x->loc[s.fid[u]] = P2P_NONE;
+    }
+    for (uint32_t e = 0; e < s.ni; e++)
+        if (s.chas[e])
+            p2p_ev_set(&p->calls[s.icall[e]].ev, x->out, s.cout[e]);
+    spread_free(&s);
     return 0;
 }
 
@@ -475,10 +622,16 @@ static void find_entries(integ *x)
 /* Spreading a cycle's time walks the whole cycle once per entry point
  * (gprof2dot's algorithm, kept for identical sums): entries x (members +
  * their calls) steps, quadratic when every member is entered from outside.
- * Beyond this many steps (a few seconds) the profile is refused with a clear
- * message instead of hanging: a million-member cycle entered from one place
- * is fine, ten thousand members each entered from outside are not. */
-#define SPREAD_BUDGET ((double)(1u << 28))
+ * No exact method is known to do better in general: the partials of all
+ * entry points together are a weighted shortest-path-DAG sum over all
+ * sources, the kind of quantity (like betweenness centrality) for which
+ * O(sources x edges) is the best known bound.  A step costs about 3 ns
+ * (flat arrays), so beyond this many steps (a few seconds) the profile is
+ * refused with a clear message instead of hanging: a million-member cycle
+ * entered from one place is fine, and so is a 20,000-member cycle entered
+ * from every member (8e8 steps); 40,000 members each entered from outside
+ * are not. */
+#define SPREAD_BUDGET ((double)(1u << 30))
 
 static int check_spread_cost(const integ *x, p2p_diag *d)
 {
@@ -516,13 +669,7 @@ static void integ_free(integ *x)
     free(x->entry_next);
     free(x->entry_ratio);
     free(x->is_entry);
-    free(x->rank);
-    free(x->fwd);
-    free(x->part);
-    free(x->visited);
-    free(x->pdone);
-    free(x->queue);
-    free(x->walk);
+    free(x->loc);
 }
 
 int p2p_integrate(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d)

@@ -47,6 +47,7 @@ void p2p_profile_free(p2p_profile *p)
     }
     free(p->functions);
     free(p->calls);
+    free(p->call_stats);
     free(p->cycles);
     p2p_arena_free(p->arena);
     free(p);
@@ -169,6 +170,20 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
     f->last_call = c;
     p->ncalls++;
     return c;
+}
+
+p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
+{
+    if (c >= p->ncall_stats) {
+        uint32_t n = p->capcalls > c ? p->capcalls : c + 1;
+        p2p_call_stat *s = realloc(p->call_stats, (size_t)n * sizeof *s);
+        if (!s)
+            return NULL;
+        memset(s + p->ncall_stats, 0, (size_t)(n - p->ncall_stats) * sizeof *s);
+        p->call_stats = s;
+        p->ncall_stats = n;
+    }
+    return &p->call_stats[c];
 }
 
 uint32_t p2p_profile_add_cycle(p2p_profile *p)

@@ -449,7 +449,7 @@ static uint32_t strtab_get(parser *ps, strtab *t, const unsigned char *s, size_t
         }
     }
     /* new entry */
-    if ((size_t)(t->n + 1) * 2 > t->nslots) {
+    if ((size_t)(t->n + 1) * 4 > t->nslots * 3) {
         size_t ns = t->nslots ? t->nslots * 2 : 4096;
         uint64_t *sl = calloc(ns, sizeof *sl);
         if (!sl)
@@ -1141,7 +1141,7 @@ static inline const unsigned char *fast_cost(const unsigned char *p, uint32_t wa
  * lines that fast_cost() reads are summed here in registers; every other
  * line goes through one_line(). */
 /* How often parse_lines() hands the bytes behind it back (p2p_input_consumed). */
-#define RELEASE_STEP ((size_t)4 << 20)
+#define RELEASE_STEP ((size_t)1 << 20)
 
 static inline const unsigned char *next_release(const unsigned char *p, const unsigned char *end)
 {

@@ -613,11 +613,15 @@ static int build(pst *s, double total_tt)
                 return nomem(s);
             p2p_events *ev = &p->calls[ci].ev;
             ev->has = 0; /* a new Call replaces any earlier one */
-            p->calls[ci].stat_n = pc->n == SCALAR ? 1 : pc->n >= 4 ? 4 : 0;
+            p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
+            if (!cs)
+                return nomem(s);
+            memset(cs, 0, sizeof *cs);
+            cs->stat_n = pc->n == SCALAR ? 1 : pc->n >= 4 ? 4 : 0;
             if (pc->n == SCALAR)
-                p->calls[ci].stat[0] = pc->scalar;
+                cs->stat[0] = pc->scalar;
             else if (pc->n >= 4)
-                memcpy(p->calls[ci].stat, pc->v, sizeof p->calls[ci].stat);
+                memcpy(cs->stat, pc->v, sizeof cs->stat);
             if (pc->n == SCALAR) {
                 p2p_ev_set(ev, P2P_CALLS, pc->scalar);
                 p2p_ev_set(ev, P2P_TOTAL_TIME, p2p_ratio(p, pc->scalar, nc) * ct);

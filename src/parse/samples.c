@@ -54,8 +54,29 @@ int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d)
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory decoding UTF-16 input");
     t->cur = data;
     t->end = data + size;
-    t->has_cr = size && memchr(data, '\r', size) != NULL;
+    t->cr_next = NULL;
+    t->cr_upto = data;
+    t->in = in;
+    t->release = t->begin = data;
     return 0;
+}
+
+/* How far ahead the carriage-return scan looks, and how far behind the
+ * line being read bytes are handed back (the previous stack is compared
+ * with the current one in place). */
+#define CR_WINDOW ((size_t)1 << 20)
+#define RELEASE_LAG ((size_t)1 << 20)
+
+void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le)
+{
+    const p2p_uchar *upto = (size_t)(t->end - le) > CR_WINDOW ? le + CR_WINDOW : t->end;
+    t->cr_next = memchr(p, '\r', (size_t)(upto - p));
+    t->cr_upto = upto;
+    if (p >= t->release) {
+        if ((size_t)(p - t->begin) > RELEASE_LAG)
+            p2p_input_consumed(t->in, p - RELEASE_LAG);
+        t->release = (size_t)(t->end - p) > RELEASE_LAG ? p + RELEASE_LAG : t->end;
+    }
 }
 
 void p2p_smp_text_free(p2p_smp_text *t)
@@ -244,9 +265,12 @@ int p2p_smp_init(p2p_smp_builder *b, p2p_smp_resolve_fn resolve, void *ctx, size
 {
     memset(b, 0, sizeof *b);
     /* a first guess at the number of distinct frames, from the input size,
-     * spares most rehashing of the cache */
+     * spares some rehashing of the cache; capped low, because the table's
+     * pages are all touched whatever it holds, and memory must follow the
+     * distinct frames, not the size of the input (a 100 MB input of a few
+     * thousand frames made a 32 MB table) */
     b->cap0 = 1024;
-    while (b->cap0 < size_hint / 256 && b->cap0 < ((size_t)1 << 22))
+    while (b->cap0 < size_hint / 256 && b->cap0 < ((size_t)1 << 14))
         b->cap0 *= 2;
     b->resolve = resolve;
     b->ctx = ctx;

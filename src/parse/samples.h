@@ -46,10 +46,16 @@ static inline bool p2p_smp_hex(p2p_uchar c)
  * input is transcoded (UTF-16LE/BE).  Lines end at \n, \r\n or \r, as
  * Python's universal newlines do. */
 typedef struct p2p_smp_text {
-    const p2p_uchar *cur, *end;
+    const p2p_uchar *begin, *cur, *end;
     p2p_uchar *owned;     /* transcoded copy, or NULL */
     long line;            /* number of the line last returned (1-based) */
-    bool has_cr;          /* the input holds a \r somewhere */
+    /* Carriage returns, found a window at a time (a scan of the whole input
+     * up front would bring all of it into memory at once): the first '\r'
+     * at or after the line being read is cr_next, or there is none before
+     * cr_upto (cr_next NULL). */
+    const p2p_uchar *cr_next, *cr_upto;
+    const p2p_input *in;  /* bytes read long ago go back (p2p_input_consumed) */
+    const p2p_uchar *release;
 } p2p_smp_text;
 
 /* Prepare `in` for reading.  Returns 0, or P2P_ENOMEM with d filled. */
@@ -57,6 +63,10 @@ int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d);
 
 /* Release what p2p_smp_text_init() allocated. */
 void p2p_smp_text_free(p2p_smp_text *t);
+
+/* Move the carriage-return window to cover [p, le); hand back the bytes
+ * well behind p.  For p2p_smp_text_next(). */
+void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le);
 
 /* The next line, without its line end, in *s / *n.  false at the end. */
 static inline bool p2p_smp_text_next(p2p_smp_text *t, const p2p_uchar **s, size_t *n)
@@ -66,15 +76,15 @@ static inline bool p2p_smp_text_next(p2p_smp_text *t, const p2p_uchar **s, size_
         return false;
     const p2p_uchar *nl = memchr(p, '\n', (size_t)(e - p));
     const p2p_uchar *le = nl ? nl : e;
-    if (t->has_cr) {
-        const p2p_uchar *cr = memchr(p, '\r', (size_t)(le - p));
-        if (cr) {
-            *s = p;
-            *n = (size_t)(cr - p);
-            t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
-            t->line++;
-            return true;
-        }
+    if (le > t->cr_upto || (t->cr_next && t->cr_next < p))
+        p2p_smp_text_window(t, p, le);
+    if (t->cr_next && t->cr_next < le) {
+        const p2p_uchar *cr = t->cr_next;
+        *s = p;
+        *n = (size_t)(cr - p);
+        t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
+        t->line++;
+        return true;
     }
     *s = p;
     *n = (size_t)(le - p);

@@ -869,14 +869,15 @@ static int print_call_line(rep *r, size_t name_size, p2p_fid source, bool caller
     for (size_t line = 0; line < n; line++) {
         const callref *cr = &list[order[line]];
         const p2p_call *k = &p->calls[cr->call];
+        const p2p_call_stat *ks = p2p_call_stat_get(p, cr->call);
         const char *name = r->std[cr->other];
         /* the lines after the first are indented to the first's columns */
-        size_t indent = line ? name_size + (r->pstats && k->stat_n == 1 ? 3 : 1) : 0;
+        size_t indent = line ? name_size + (r->pstats && ks->stat_n == 1 ? 3 : 1) : 0;
         for (size_t j = 0; j < indent; j++)
             p2p_buf_putc(&r->out, ' ');
-        if (r->pstats && k->stat_n == 1) {
+        if (r->pstats && ks->stat_n == 1) {
             /* the profile module: name(count) and the other end's cumtime */
-            double v = k->stat[0];
+            double v = ks->stat[0];
             p2p_buf_printf(&r->out, "%s(", name);
             if (v == (double)(long long)v && v > -9e15 && v < 9e15) {
                 p2p_buf_printf(&r->out, "%lld", (long long)v);
@@ -893,14 +894,14 @@ static int print_call_line(rep *r, size_t name_size, p2p_fid source, bool caller
         char c[64];
         bool has_self = false;
         double self = 0, total = 0;
-        if (r->pstats && k->stat_n == 4) {
-            if (k->stat[0] != k->stat[1])
-                snprintf(c, sizeof c, "%lld/%lld", (long long)k->stat[0], (long long)k->stat[1]);
+        if (r->pstats && ks->stat_n == 4) {
+            if (ks->stat[0] != ks->stat[1])
+                snprintf(c, sizeof c, "%lld/%lld", (long long)ks->stat[0], (long long)ks->stat[1]);
             else
-                snprintf(c, sizeof c, "%lld", (long long)k->stat[0]);
+                snprintf(c, sizeof c, "%lld", (long long)ks->stat[0]);
             has_self = true;
-            self = k->stat[2];
-            total = k->stat[3];
+            self = ks->stat[2];
+            total = ks->stat[3];
         } else {
             if (p2p_ev_has(&k->ev, P2P_CALLS))
                 snprintf(c, sizeof c, "%lld", (long long)k->ev.v[P2P_CALLS]);
@@ -1001,8 +1002,8 @@ int p2p_stats_report(const p2p_profile *p, const p2p_stats_opts *o, char **out, 
     /* print_call_heading(): a sub-header only for cProfile's caller tuples */
     r.subheader = !r.pstats;
     for (uint32_t c = 0; c < p->ncalls && r.pstats; c++) {
-        if (p->calls[c].stat_n) {
-            r.subheader = p->calls[c].stat_n == 4;
+        if (p2p_call_stat_get(p, c)->stat_n) {
+            r.subheader = p2p_call_stat_get(p, c)->stat_n == 4;
             break;
         }
     }

@@ -35,6 +35,42 @@ void p2p_arena_free(p2p_arena *a)
     free(a);
 }
 
+#ifndef P2P_ARENA_MALLOC
+/* `size` bytes at the next multiple of `align` (a power of two, at most
+ * 16) in the head block, or in a new block. */
+static void *bump(p2p_arena *a, size_t size, size_t align)
+{
+    if (size > SIZE_MAX - sizeof(block) - 16)
+        return NULL; /* rounding up would wrap to a tiny block */
+    if (size == 0)
+        size = 1;
+    block *b = a->head;
+    size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || off > b->size || b->size - off < size) {
+        /* large objects get a block of their own, kept behind the head so the
+         * head's free space is not wasted */
+        size_t bs = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
+        block *nb = malloc(sizeof(block) + bs);
+        if (!nb)
+            return NULL;
+        nb->size = bs;
+        nb->used = 0;
+        if (bs != BLOCK_SIZE && b) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+        off = 0;
+    }
+    void *p = b->data + off;
+    b->used = off + size;
+    return p;
+}
+#endif
+
 void *p2p_arena_alloc(p2p_arena *a, size_t size)
 {
 #ifdef P2P_ARENA_MALLOC
@@ -50,41 +86,19 @@ void *p2p_arena_alloc(p2p_arena *a, size_t size)
     a->head = nb;
     return nb->data;
 #else
-    if (size > SIZE_MAX - sizeof(block) - 16)
-        return NULL; /* rounding up would wrap to a tiny block */
-    size = (size + 15) & ~(size_t)15;
-    if (size == 0)
-        size = 16;
-    block *b = a->head;
-    if (!b || b->size - b->used < size) {
-        /* large objects get a block of their own, kept behind the head so the
-         * head's free space is not wasted */
-        size_t bs = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
-        if (bs > SIZE_MAX - sizeof(block))
-            return NULL;
-        block *nb = malloc(sizeof(block) + bs);
-        if (!nb)
-            return NULL;
-        nb->size = bs;
-        nb->used = 0;
-        if (bs != BLOCK_SIZE && b) {
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            a->head = nb;
-        }
-        b = nb;
-    }
-    void *p = b->data + b->used;
-    b->used += size;
-    return p;
+    return bump(a, size, 16);
 #endif
 }
 
 char *p2p_arena_strndup(p2p_arena *a, const char *s, size_t n)
 {
+    /* strings need no alignment: packing them saves 8 bytes a name on
+     * average (profiles with 100,000s of names) */
+#ifdef P2P_ARENA_MALLOC
     char *p = p2p_arena_alloc(a, n + 1);
+#else
+    char *p = n < SIZE_MAX ? bump(a, n + 1, 1) : NULL;
+#endif
     if (!p)
         return NULL;
     memcpy(p, s, n);

@@ -55,11 +55,13 @@ static void call(p2p_profile *p, p2p_fid a, p2p_fid b, double nc, double cc, dou
 {
     uint32_t c = p2p_profile_get_call(p, a, b, NULL);
     assert_int_not_equal(c, P2P_NONE);
-    p->calls[c].stat_n = 4;
-    p->calls[c].stat[0] = nc;
-    p->calls[c].stat[1] = cc;
-    p->calls[c].stat[2] = tt;
-    p->calls[c].stat[3] = ct;
+    p2p_call_stat *cs = p2p_profile_call_stat(p, c);
+    assert_non_null(cs);
+    cs->stat_n = 4;
+    cs->stat[0] = nc;
+    cs->stat[1] = cc;
+    cs->stat[2] = tt;
+    cs->stat[3] = ct;
     p2p_ev_set(&p->calls[c].ev, P2P_CALLS, cc);
 }
 
