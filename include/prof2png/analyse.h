@@ -57,6 +57,15 @@ int p2p_select_functions(const p2p_profile *p, const char *pattern, p2p_fid **ou
 int p2p_prune_root(p2p_profile *p, const p2p_fid *roots, size_t n, int depth);
 int p2p_prune_leaf(p2p_profile *p, const p2p_fid *leaves, size_t n, int depth);
 
+/* --max-nodes (src/analyse/maxnodes.c): keep only the `max` heaviest live
+ * functions (by weight as p2p_prune() set it, 0 when none; ties by id), 0
+ * meaning no limit.  Call after p2p_prune() and -z/-l.  Calls between kept
+ * functions stay; where kept s reached kept t != s only through dropped
+ * functions, an implied call s->t (p2p_call.implied, no events, has_weight)
+ * is added, weighted by the widest path's bottleneck: the largest, over
+ * such paths, of the smallest call weight along it.  0 or P2P_ENOMEM. */
+int p2p_max_nodes(p2p_profile *p, size_t max);
+
 /* Every function whose name matches the fnmatch glob `pattern` (duplicate
  * names included, in index order), among those with consider[f] set, or
  * the live ones when consider is NULL (src/analyse/suggest.c).  *out is

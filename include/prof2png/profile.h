@@ -64,6 +64,8 @@ typedef struct p2p_call {
     p2p_fid caller, callee;
     uint32_t next;        /* next out-call of `caller`, insertion order */
     bool has_ratio, has_weight, removed;
+    bool implied;         /* --max-nodes: stands for a path through dropped
+                             functions (drawn dotted; weight only, no events) */
     double ratio;         /* §5.2; valid when has_ratio */
     double weight;        /* §7.1; valid when has_weight */
     p2p_events ev;

@@ -207,6 +207,11 @@ int p2p_cli_prune(p2p_profile *p, const p2p_cli_options *o, p2p_cli_role role, c
     int rc = prune_to_root(p, &t, o, true, role, file);
     if (!rc && o->leaf)
         rc = select_and_prune(p, &t, "leaf", o->leaf, o->depth, role, file);
+    /* --max-nodes last: the N heaviest of what the other steps left */
+    if (!rc && o->max_nodes && p2p_max_nodes(p, o->max_nodes) < 0) {
+        fprintf(stderr, "prof2png: out of memory\n");
+        rc = P2P_EXIT_USAGE;
+    }
     free(t.why);
     return rc;
 }

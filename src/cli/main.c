@@ -296,6 +296,10 @@ int main(int argc, char **argv)
         rc = usage("--compare needs two input files, exactly");
         goto out;
     }
+    if (o.compare && o.max_nodes) {
+        rc = usage("--max-nodes does not work with --compare");
+        goto out;
+    }
     if ((rc = p2p_cli_stats_check(&o)))
         goto out;
 

@@ -39,6 +39,7 @@ enum {
     OPT_LEGEND,
     OPT_THEME,
     OPT_INFO,
+    OPT_MAX_NODES, /* issue 8 */
 };
 
 static const struct option long_options[] = {
@@ -73,6 +74,7 @@ static const struct option long_options[] = {
     {"root", required_argument, NULL, 'z'},
     {"leaf", required_argument, NULL, 'l'},
     {"depth", required_argument, NULL, OPT_DEPTH},
+    {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"path", required_argument, NULL, 'p'},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"compare-tolerance", required_argument, NULL, OPT_COMPARE_TOL},
@@ -149,6 +151,15 @@ void p2p_cli_usage(FILE *fp)
         "  -p, --path PATH         keep only functions whose file starts with PATH (or\n"
         "                          whose module contains it); repeatable\n"
         "                          [default: none, keep all]\n"
+        "      --max-nodes N       after all the pruning above and below, keep only\n"
+        "                          the N heaviest nodes (by the colour's weight:\n"
+        "                          total time, or self time with\n"
+        "                          --color-nodes-by-selftime; ties by id).  Kept\n"
+        "                          nodes joined only through dropped ones get a\n"
+        "                          dotted edge, without label, coloured by the\n"
+        "                          widest path: the largest, over such paths, of\n"
+        "                          the smallest edge percentage along it.  Not with\n"
+        "                          --compare [default: 0, no limit]\n"
         "      --list-functions SEL  print on stderr the functions -z/-l can select,\n"
         "                          and exit: + or * lists ID:<tab>NAME for all, GLOB\n"
         "                          the matching names, %%GLOB every attribute of them.\n"
@@ -435,6 +446,15 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
             if (end == arg || *end || errno || v < -1 || v > 1000000000L)
                 return usage_error(err, errsize, "--depth: expected an integer >= -1, found '%s'", arg);
             o->depth = (int)v;
+            break;
+        }
+        case OPT_MAX_NODES: {
+            char *end;
+            errno = 0;
+            long v = strtol(arg, &end, 10);
+            if (end == arg || *end || errno || v < 0 || v > 1000000000L)
+                return usage_error(err, errsize, "--max-nodes: expected an integer >= 0, found '%s'", arg);
+            o->max_nodes = (size_t)v;
             break;
         }
         case 'p':

@@ -29,6 +29,7 @@ typedef struct p2p_cli_options {
     const char *time_format;
     const char *root, *leaf;     /* -z, -l; NULL = none */
     int depth;
+    size_t max_nodes;            /* --max-nodes N; 0 = no limit */
     const char **paths;          /* -p, repeatable */
     size_t npaths;
     bool compare;

@@ -437,9 +437,15 @@ static int add_edge(p2p_graph *g, const p2p_profile *p, const p2p_theme *t, cons
         return P2P_ENOMEM;
     const p2p_function *callee = &p->functions[k->callee];
     double w = k->has_weight ? k->weight : callee->has_weight ? callee->weight : 0.0;
-    p2p_attr a[7];
+    p2p_attr a[8];
     if (p2p_style_edge_attrs(g, t, w, label, a) < 0)
         return P2P_ENOMEM;
+    /* --max-nodes: a path through dropped functions, coloured by its
+     * weight, with no label (it has no events) */
+    if (k->implied) {
+        a[7] = (p2p_attr){"style", "dotted", false};
+        return p2p_graph_add_edge(g, ids[k->caller], ids[k->callee], a, 8);
+    }
     return p2p_graph_add_edge(g, ids[k->caller], ids[k->callee], a, 7);
 }
 
