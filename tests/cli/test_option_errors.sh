@@ -32,6 +32,9 @@ done
 for v in x -2 1.5 99999999999999999999; do
   usage_error "--depth '$v'" "--depth: expected an integer >= -1, found '$v'" -f pstats -z main --depth "$v" "$stats"
 done
+for v in x -1 1.5 99999999999999999999; do
+  usage_error "--max-nodes '$v'" "--max-nodes: expected an integer >= 0, found '$v'" -f pstats --max-nodes "$v" "$stats"
+done
 for v in x -1 0; do
   usage_error "--compare-tolerance '$v'" "--compare-tolerance: expected a percentage > 0, found '$v'" \
     -f pstats --compare --compare-tolerance "$v" "$stats" "$stats"
