@@ -63,7 +63,10 @@ int p2p_prune_leaf(p2p_profile *p, const p2p_fid *leaves, size_t n, int depth);
  * functions stay; where kept s reached kept t != s only through dropped
  * functions, an implied call s->t (p2p_call.implied, no events, has_weight)
  * is added, weighted by the widest path's bottleneck: the largest, over
- * such paths, of the smallest call weight along it.  0 or P2P_ENOMEM. */
+ * such paths, of the smallest call weight along it; at most
+ * P2P_MAX_IMPLIED_PER_NODE of them leave one function (the heaviest, ties
+ * by callee id).  0 or P2P_ENOMEM. */
+#define P2P_MAX_IMPLIED_PER_NODE 10
 int p2p_max_nodes(p2p_profile *p, size_t max);
 
 /* Every function whose name matches the fnmatch glob `pattern` (duplicate

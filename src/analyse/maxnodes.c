@@ -14,7 +14,10 @@
  * exists; its weight is the bottleneck of the widest path: the largest, over
  * all such paths, of the smallest call weight along the path (a call's
  * weight: its own, else its callee's, else 0, as the graph draws it).  A
- * path back to s itself draws nothing.  Nothing recurses. */
+ * path back to s itself draws nothing.  At most P2P_MAX_IMPLIED_PER_NODE
+ * implied calls leave one function, the heaviest (ties by callee id), so the
+ * graph stays near O(N) edges on densely connected profiles.  Nothing
+ * recurses. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,11 +126,12 @@ int p2p_max_nodes(p2p_profile *p, size_t max)
     double *reach = malloc(nf * sizeof *reach);
     p2p_fid *touched = malloc(nf * sizeof *touched);
     bool *seen = calloc(nf, sizeof *seen);
+    rank_key *cand = malloc(max * sizeof *cand); /* kept targets of one search */
     /* lazy heap: at most one push per call relaxation, plus the start */
     heap_item *heap = malloc(((size_t)p->ncalls + 1) * sizeof *heap);
     implied *out = NULL;
     size_t nout = 0, capout = 0;
-    if (!keys || !state || !best || !reach || !touched || !seen || !heap)
+    if (!keys || !state || !best || !reach || !touched || !seen || !cand || !heap)
         goto done;
 
     size_t k = 0;
@@ -194,24 +198,34 @@ int p2p_max_nodes(p2p_profile *p, size_t max)
                 }
             }
         }
+        size_t ncand = 0;
         for (size_t i = 0; i < ntouched; i++) {
             p2p_fid t = touched[i];
             if (state[t] == 1 && reach[t] != -INFINITY) {
                 uint32_t c = p2p_profile_find_call(p, s, t);
                 if (c == P2P_NONE || p->calls[c].removed) {
-                    if (nout == capout) {
-                        size_t cap = capout ? 2 * capout : 16;
-                        implied *grown = realloc(out, cap * sizeof *out);
-                        if (!grown)
-                            goto done;
-                        out = grown;
-                        capout = cap;
-                    }
-                    out[nout++] = (implied){s, t, reach[t]};
+                    const p2p_function *ft = &p->functions[t];
+                    cand[ncand++] = (rank_key){isnan(reach[t]) ? 0.0 : reach[t], ft->id_str, ft->id_num, t};
                 }
             }
             best[t] = reach[t] = -INFINITY;
             seen[t] = false;
+        }
+        /* the heaviest P2P_MAX_IMPLIED_PER_NODE, ties by id */
+        if (ncand > P2P_MAX_IMPLIED_PER_NODE) {
+            qsort(cand, ncand, sizeof *cand, p->id_kind == P2P_ID_STRING ? cmp_rank_str : cmp_rank_num);
+            ncand = P2P_MAX_IMPLIED_PER_NODE;
+        }
+        for (size_t i = 0; i < ncand; i++) {
+            if (nout == capout) {
+                size_t cap = capout ? 2 * capout : 16;
+                implied *grown = realloc(out, cap * sizeof *out);
+                if (!grown)
+                    goto done;
+                out = grown;
+                capout = cap;
+            }
+            out[nout++] = (implied){s, cand[i].fid, cand[i].w};
         }
     }
 
@@ -244,6 +258,7 @@ done:
     free(reach);
     free(touched);
     free(seen);
+    free(cand);
     free(heap);
     free(out);
     return rc;

@@ -222,6 +222,35 @@ static void dotted_in_graph(void **state)
     p2p_profile_free(p);
 }
 
+/* At most P2P_MAX_IMPLIED_PER_NODE implied calls leave one function: the
+ * heaviest.  f1 -> hub (dropped) -> 12 kept leaves of weights 0.12 ... 0.01. */
+static void implied_capped(void **state)
+{
+    (void)state;
+    p2p_profile *p = p2p_profile_new(P2P_ID_INT);
+    fn(p, 1, 1.0, 0.0);
+    fn(p, 2, 0.001, 0.0); /* the hub: lightest, dropped */
+    call(p, 0, 1, 0.9);
+    for (int i = 0; i < 12; i++) {
+        p2p_fid leaf = fn(p, 10 + i, 0.5, 0.0);
+        call(p, 1, leaf, 0.01 * (12 - i)); /* f10 0.12 ... f21 0.01 */
+    }
+    p2p_prune_opts o = {0.0, 0.0, NULL, 0, false};
+    p2p_prune(p, &o);
+    assert_int_equal(p2p_max_nodes(p, 13), 0);
+    assert_true(p->functions[1].removed);
+    for (int i = 0; i < 12; i++) {
+        const p2p_call *k = live(p, 0, (p2p_fid)(2 + i));
+        if (i < P2P_MAX_IMPLIED_PER_NODE) {
+            assert_non_null(k);
+            assert_true(k->implied && k->weight == 0.01 * (12 - i));
+        } else {
+            assert_null(k);
+        }
+    }
+    p2p_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +260,7 @@ int main(void)
         cmocka_unit_test(by_selftime),
         cmocka_unit_test(removed_call_reused),
         cmocka_unit_test(dotted_in_graph),
+        cmocka_unit_test(implied_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
