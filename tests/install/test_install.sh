@@ -86,8 +86,12 @@ int main(void)
     return strcmp(hex, "#ff0000") != 0;
 }
 C
+  # A library built with -DP2P_SANITIZE=ON holds ASan/UBSan calls: a program
+  # linking it needs the same runtime, as any user of such a build would.
+  san=()
+  grep -q '^P2P_SANITIZE:BOOL=ON$' "$build/CMakeCache.txt" && san=(-fsanitize=address,undefined)
   # shellcheck disable=SC2046
-  expect_exit 0 "cc with pkg-config" -- cc -std=c11 -o "$tmp/use" "$tmp/use.c" $(pkg-config --cflags --libs prof2png)
+  expect_exit 0 "cc with pkg-config" -- cc -std=c11 "${san[@]}" -o "$tmp/use" "$tmp/use.c" $(pkg-config --cflags --libs prof2png)
   expect_exit 0 "run the program" -- "$tmp/use"
   expect_match "$out" ' #ff0000$' "the library works"
 fi
