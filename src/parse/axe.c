@@ -65,6 +65,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pyscan.h"
 #include "samples.h"
 #include "../util/utf8.h"
 
@@ -73,84 +74,6 @@ typedef unsigned char uchar;
 #define WARN_LIMIT 50
 
 /* ---- characters ------------------------------------------------------ */
-
-static inline bool is_digit(uchar c) { return (unsigned)(c - '0') < 10u; }
-
-/* The length in bytes of the whitespace character (Python str.isspace)
- * that starts at s[i], i < n, or 0. */
-static size_t ws_at(const uchar *s, size_t n, size_t i)
-{
-    uchar c = s[i];
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-    uint32_t cp;
-    size_t len;
-    if (c == 0xc2 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
-        cp = ((uint32_t)(c & 0x1f) << 6) | (s[i + 1] & 0x3fu);
-        len = 2;
-    } else if (c >= 0xe1 && c <= 0xe3 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
-        cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3fu);
-        len = 3;
-    } else {
-        return 0;
-    }
-    return p2p_uc_is_space(cp) ? len : 0;
-}
-
-/* The length of the whitespace character that ends just before s[i]. */
-static size_t ws_before(const uchar *s, size_t i)
-{
-    if (i == 0)
-        return 0;
-    if (s[i - 1] < 0x80)
-        return ws_at(s, i, i - 1);
-    if (i >= 2 && s[i - 2] == 0xc2 && ws_at(s, i, i - 2) == 2)
-        return 2;
-    if (i >= 3 && ws_at(s, i, i - 3) == 3)
-        return 3;
-    return 0;
-}
-
-/* Skip whitespace from i; *count (may be NULL) gets how many characters. */
-static size_t skip_ws(const uchar *s, size_t n, size_t i, size_t *count)
-{
-    size_t k = 0, w;
-    while (i < n && (w = ws_at(s, n, i))) {
-        i += w;
-        k++;
-    }
-    if (count)
-        *count = k;
-    return i;
-}
-
-static size_t token_end(const uchar *s, size_t n, size_t i)
-{
-    while (i < n && !ws_at(s, n, i))
-        i++;
-    return i;
-}
-
-static size_t skip_digits(const uchar *s, size_t n, size_t i)
-{
-    while (i < n && is_digit(s[i]))
-        i++;
-    return i;
-}
-
-/* Digits s[a..b) (b > a) as an int64; false beyond 2^63-1. */
-static bool to_int(const uchar *s, size_t a, size_t b, int64_t *v)
-{
-    uint64_t x = 0;
-    for (size_t i = a; i < b; i++) {
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (x > ((uint64_t)INT64_MAX - d) / 10)
-            return false;
-        x = x * 10 + d;
-    }
-    *v = (int64_t)x;
-    return true;
-}
 
 /* D '.' D at s[a..b) as Python's float() reads it (correctly rounded):
  * strtod on a copy, with the decimal point of the C locale.  false when the
@@ -193,20 +116,20 @@ static bool to_float(const uchar *s, size_t a, size_t b, double *out)
  * end, or 0. */
 static size_t float_token(const uchar *s, size_t n, size_t i)
 {
-    size_t j = skip_digits(s, n, i);
+    size_t j = p2p_scan_skip_digits(s, n, i);
     if (j == i || j >= n || s[j] != '.')
         return 0;
-    size_t k = skip_digits(s, n, j + 1);
+    size_t k = p2p_scan_skip_digits(s, n, j + 1);
     if (k == j + 1)
         return 0;
-    if (k < n && !ws_at(s, n, k))
+    if (k < n && !p2p_scan_ws_at(s, n, k))
         return 0;
     return k;
 }
 
 static bool is_blank(const uchar *s, size_t n)
 {
-    return skip_ws(s, n, 0, NULL) == n;
+    return p2p_scan_skip_ws(s, n, 0, NULL) == n;
 }
 
 /* ---- the end of entry lines ------------------------------------------- */
@@ -229,18 +152,18 @@ static void find_tail(const uchar *s, size_t n, tail *t)
 {
     memset(t, 0, sizeof *t);
     size_t e = n, w;
-    while ((w = ws_before(s, e)))
+    while ((w = p2p_scan_ws_before(s, e)))
         e -= w;
     t->end = e;
     size_t before = e; /* where a cycle tag would have to end */
     if (e >= 4 && s[e - 1] == ']') {
         size_t j = e - 1;
-        while (j > 0 && is_digit(s[j - 1]))
+        while (j > 0 && p2p_scan_is_digit(s[j - 1]))
             j--;
-        if (j < e - 1 && j >= 2 && s[j - 1] == '[' && (w = ws_before(s, j - 1)) &&
-            to_int(s, j, e - 1, &t->index)) {
+        if (j < e - 1 && j >= 2 && s[j - 1] == '[' && (w = p2p_scan_ws_before(s, j - 1)) &&
+            p2p_scan_to_int(s, j, e - 1, &t->index)) {
             size_t r = j - 1 - w;
-            while ((w = ws_before(s, r)))
+            while ((w = p2p_scan_ws_before(s, r)))
                 r -= w;
             t->has_index = true;
             t->idx_run = r;
@@ -252,18 +175,18 @@ static void find_tail(const uchar *s, size_t n, tail *t)
     if (x < 10 || s[x - 1] != '>')
         return;
     size_t d = x - 1;
-    while (d > 0 && is_digit(s[d - 1]))
+    while (d > 0 && p2p_scan_is_digit(s[d - 1]))
         d--;
-    if (d == x - 1 || !(w = ws_before(s, d)))
+    if (d == x - 1 || !(w = p2p_scan_ws_before(s, d)))
         return;
     size_t lt = d - w;
     if (lt < 7 || memcmp(s + lt - 6, "<cycle", 6) != 0)
         return;
     lt -= 6;
     size_t r = lt;
-    while ((w = ws_before(s, r)))
+    while ((w = p2p_scan_ws_before(s, r)))
         r -= w;
-    if (r == lt || !to_int(s, d, x - 1, &t->cycle))
+    if (r == lt || !p2p_scan_to_int(s, d, x - 1, &t->cycle))
         return;
     t->tag = true;
     t->tag_run = r;
@@ -315,15 +238,15 @@ static size_t primary_columns(const uchar *s, size_t n, fields *f)
 {
     if (n == 0 || s[0] != '[')
         return 0;
-    size_t i = skip_digits(s, n, 1);
+    size_t i = p2p_scan_skip_digits(s, n, 1);
     int64_t lead;
-    if (i == 1 || !to_int(s, 1, i, &lead))
+    if (i == 1 || !p2p_scan_to_int(s, 1, i, &lead))
         return 0;
     f->index = lead;
     if (i < n && s[i] == ']')
         i++;
     for (int col = 0; col < 3; col++) {
-        size_t c, j = skip_ws(s, n, i, &c);
+        size_t c, j = p2p_scan_skip_ws(s, n, i, &c);
         if (!c)
             return 0;
         size_t k = float_token(s, n, j);
@@ -348,7 +271,7 @@ static bool match_primary(const uchar *s, size_t n, fields *f)
     size_t i = primary_columns(s, n, f);
     if (!i)
         return false;
-    size_t c, q = skip_ws(s, n, i, &c);
+    size_t c, q = p2p_scan_skip_ws(s, n, i, &c);
     if (!c || q >= n)
         return false;
     tail t;
@@ -371,10 +294,10 @@ static bool match_pc(const uchar *s, size_t n, fields *f)
     memset(f, 0, sizeof *f);
     size_t w[3], st[3], en[3], ntok = 0, i = 0;
     while (ntok < 3) {
-        st[ntok] = skip_ws(s, n, i, &w[ntok]);
+        st[ntok] = p2p_scan_skip_ws(s, n, i, &w[ntok]);
         if (st[ntok] >= n)
             break;
-        en[ntok] = token_end(s, n, st[ntok]);
+        en[ntok] = p2p_scan_token_end(s, n, st[ntok]);
         i = en[ntok];
         ntok++;
     }
@@ -399,7 +322,7 @@ static bool match_pc(const uchar *s, size_t n, fields *f)
 /* `WS1 word` at s[i..): the end, or 0. */
 static size_t ws1_word(const uchar *s, size_t n, size_t i, const char *word)
 {
-    size_t w = i < n ? ws_at(s, n, i) : 0;
+    size_t w = i < n ? p2p_scan_ws_at(s, n, i) : 0;
     size_t len = strlen(word);
     if (!w || n - (i + w) < len || memcmp(s + i + w, word, len) != 0)
         return 0;
@@ -417,25 +340,25 @@ static bool match_cycle_header(const uchar *s, size_t n, int64_t *cycle)
     if (!i)
         return false;
     size_t c;
-    i = skip_ws(s, n, i, &c);
+    i = p2p_scan_skip_ws(s, n, i, &c);
     if (!c || n - i < 6 || memcmp(s + i, "<cycle", 6) != 0)
         return false;
     i += 6;
-    size_t w = i < n ? ws_at(s, n, i) : 0;
+    size_t w = i < n ? p2p_scan_ws_at(s, n, i) : 0;
     if (!w)
         return false;
-    size_t d = i + w, e = skip_digits(s, n, d);
-    if (e == d || !to_int(s, d, e, cycle))
+    size_t d = i + w, e = p2p_scan_skip_digits(s, n, d);
+    if (e == d || !p2p_scan_to_int(s, d, e, cycle))
         return false;
     if (!(i = ws1_word(s, n, e, "as")) || !(i = ws1_word(s, n, i, "a")) || !(i = ws1_word(s, n, i, "whole>")))
         return false;
-    i = skip_ws(s, n, i, &c);
+    i = p2p_scan_skip_ws(s, n, i, &c);
     if (!c || i >= n || s[i] != '[')
         return false;
-    e = skip_digits(s, n, i + 1);
+    e = p2p_scan_skip_digits(s, n, i + 1);
     if (e == i + 1 || e >= n || s[e] != ']')
         return false;
-    return skip_ws(s, n, e + 1, NULL) == n;
+    return p2p_scan_skip_ws(s, n, e + 1, NULL) == n;
 }
 
 /* gprof2dot's _cg_header_re: `Index ` or five or more dashes and a space. */
@@ -454,10 +377,10 @@ static bool match_footer(const uchar *s, size_t n)
 {
     if (n < 5 || memcmp(s, "Index", 5) != 0)
         return false;
-    size_t c, i = skip_ws(s, n, 5, &c);
+    size_t c, i = p2p_scan_skip_ws(s, n, 5, &c);
     if (!c || n - i < 8 || memcmp(s + i, "Function", 8) != 0)
         return false;
-    return skip_ws(s, n, i + 8, NULL) == n;
+    return p2p_scan_skip_ws(s, n, i + 8, NULL) == n;
 }
 
 static bool contains(const uchar *s, size_t n, const char *what)

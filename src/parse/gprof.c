@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "prof2png/parse.h"
+#include "pyscan.h"
 #include "../util/utf8.h"
 #include "../util/util.h"
 
@@ -57,89 +58,6 @@ typedef unsigned char uchar;
 #define WARN_LIMIT 50
 
 /* ---- characters ------------------------------------------------------ */
-
-static inline bool is_digit(uchar c) { return (unsigned)(c - '0') < 10u; }
-
-/* ASCII whitespace in Python's sense: \t \n \v \f \r, \x1c-\x1f and space. */
-static inline bool ascii_ws(uchar c) { return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f); }
-
-static bool wide_ws(uint32_t cp)
-{
-    return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
-           cp == 0x205f || cp == 0x3000;
-}
-
-/* The length in bytes of the whitespace character (Python str.isspace) that
- * starts at s[i], i < n, or 0. */
-static inline size_t ws_at(const uchar *s, size_t n, size_t i)
-{
-    uchar c = s[i];
-    if (c < 0x80)
-        return ascii_ws(c);
-    if (c == 0xc2)
-        return i + 1 < n && (s[i + 1] == 0x85 || s[i + 1] == 0xa0) ? 2 : 0;
-    if (c >= 0xe1 && c <= 0xe3 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
-        uint32_t cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3fu);
-        return wide_ws(cp) ? 3 : 0;
-    }
-    return 0;
-}
-
-/* The length of the whitespace character that ends just before s[i], or 0. */
-static inline size_t ws_before(const uchar *s, size_t i)
-{
-    if (i == 0)
-        return 0;
-    if (s[i - 1] < 0x80)
-        return ascii_ws(s[i - 1]);
-    if (i >= 2 && s[i - 2] == 0xc2 && (s[i - 1] == 0x85 || s[i - 1] == 0xa0))
-        return 2;
-    if (i >= 3 && ws_at(s, i, i - 3) == 3)
-        return 3;
-    return 0;
-}
-
-/* Skip whitespace from i; *count gets the number of characters skipped. */
-static inline size_t skip_ws(const uchar *s, size_t n, size_t i, size_t *count)
-{
-    size_t k = 0, w;
-    while (i < n && (w = ws_at(s, n, i))) {
-        i += w;
-        k++;
-    }
-    if (count)
-        *count = k;
-    return i;
-}
-
-/* The end of the token (run of non-whitespace) that starts at i. */
-static inline size_t token_end(const uchar *s, size_t n, size_t i)
-{
-    while (i < n && !ws_at(s, n, i))
-        i++;
-    return i;
-}
-
-static inline size_t skip_digits(const uchar *s, size_t n, size_t i)
-{
-    while (i < n && is_digit(s[i]))
-        i++;
-    return i;
-}
-
-/* Digits s[a..b) (b > a) as an int64; false when the value exceeds 2^63-1. */
-static bool to_int(const uchar *s, size_t a, size_t b, int64_t *v)
-{
-    uint64_t x = 0;
-    for (size_t i = a; i < b; i++) {
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (x > ((uint64_t)INT64_MAX - d) / 10)
-            return false;
-        x = x * 10 + d;
-    }
-    *v = (int64_t)x;
-    return true;
-}
 
 /* s[a..b) is D '.' D (checked by the caller) as Python's float() reads it:
  * correctly rounded.  Up to 15 significant digits and 22 decimals the
@@ -191,13 +109,13 @@ static double to_float(const uchar *s, size_t a, size_t b)
  * non-empty). */
 static size_t float_token(const uchar *s, size_t n, size_t i)
 {
-    size_t j = skip_digits(s, n, i);
+    size_t j = p2p_scan_skip_digits(s, n, i);
     if (j == i || j >= n || s[j] != '.')
         return 0;
-    size_t k = skip_digits(s, n, j + 1);
+    size_t k = p2p_scan_skip_digits(s, n, j + 1);
     if (k == j + 1)
         return 0;
-    if (k < n && !ws_at(s, n, k))
+    if (k < n && !p2p_scan_ws_at(s, n, k))
         return 0;
     return k;
 }
@@ -223,12 +141,12 @@ static bool find_tail(const uchar *s, size_t n, tail *t)
     if (n < 4 || s[n - 1] != ']')
         return false;
     size_t j = n - 1;
-    while (j > 0 && is_digit(s[j - 1]))
+    while (j > 0 && p2p_scan_is_digit(s[j - 1]))
         j--;
     if (j == n - 1 || j == 0 || s[j - 1] != '[')
         return false;
-    t->index_ok = to_int(s, j, n - 1, &t->index);
-    size_t w = ws_before(s, j - 1);
+    t->index_ok = p2p_scan_to_int(s, j, n - 1, &t->index);
+    size_t w = p2p_scan_ws_before(s, j - 1);
     if (!w)
         return false;
     t->ts = j - 1 - w;
@@ -238,18 +156,18 @@ static bool find_tail(const uchar *s, size_t n, tail *t)
     if (e < 9 || s[e - 1] != '>')
         return true;
     size_t d = e - 1;
-    while (d > 0 && is_digit(s[d - 1]))
+    while (d > 0 && p2p_scan_is_digit(s[d - 1]))
         d--;
-    if (d == e - 1 || !(w = ws_before(s, d)))
+    if (d == e - 1 || !(w = p2p_scan_ws_before(s, d)))
         return true;
     size_t lt = d - w;
     if (lt < 7 || memcmp(s + lt - 6, "<cycle", 6) != 0)
         return true;
     lt -= 6;
     size_t r = lt;
-    while ((w = ws_before(s, r)))
+    while ((w = p2p_scan_ws_before(s, r)))
         r -= w;
-    if (r == lt || !to_int(s, d, e - 1, &t->cycle))
+    if (r == lt || !p2p_scan_to_int(s, d, e - 1, &t->cycle))
         return true;
     t->tag = true;
     t->tag_run = r;
@@ -286,25 +204,25 @@ static bool name_from(const uchar *s, const tail *t, size_t start, fields *f)
  * whitespace.  Returns the end or 0. */
 static size_t count_token(const uchar *s, size_t n, size_t i, uchar sep, fields *f, bool second)
 {
-    size_t j = skip_digits(s, n, i);
+    size_t j = p2p_scan_skip_digits(s, n, i);
     if (j == i)
         return 0;
     size_t k = j;
     bool two = false;
     if (sep && j < n && s[j] == sep) {
-        k = skip_digits(s, n, j + 1);
+        k = p2p_scan_skip_digits(s, n, j + 1);
         if (k == j + 1)
             return 0;
         two = true;
     }
-    if (k >= n || !ws_at(s, n, k))
+    if (k >= n || !p2p_scan_ws_at(s, n, k))
         return 0;
-    if (!to_int(s, i, j, &f->called))
+    if (!p2p_scan_to_int(s, i, j, &f->called))
         return 0;
     f->has_called = true;
     f->has_called_self = false;
     if (two && second) {
-        if (!to_int(s, j + 1, k, &f->called_self))
+        if (!p2p_scan_to_int(s, j + 1, k, &f->called_self))
             return 0;
         f->has_called_self = true;
     }
@@ -319,14 +237,14 @@ static size_t primary_columns(const uchar *s, size_t n, fields *f)
 {
     if (n == 0 || s[0] != '[')
         return 0;
-    size_t i = skip_digits(s, n, 1);
-    if (i == 1 || !to_int(s, 1, i, &f->index))
+    size_t i = p2p_scan_skip_digits(s, n, 1);
+    if (i == 1 || !p2p_scan_to_int(s, 1, i, &f->index))
         return 0;
     if (i < n && s[i] == ']')
         i++;
     for (int col = 0; col < 3; col++) {
         size_t c;
-        size_t j = skip_ws(s, n, i, &c);
+        size_t j = p2p_scan_skip_ws(s, n, i, &c);
         if (!c)
             return 0;
         size_t k = float_token(s, n, j);
@@ -355,13 +273,13 @@ static bool match_primary(const uchar *s, size_t n, fields *f)
     if (!find_tail(s, n, &t))
         return false;
     size_t c;
-    size_t q = skip_ws(s, n, i, &c);
+    size_t q = p2p_scan_skip_ws(s, n, i, &c);
     if (!c || q >= n)
         return false;
     /* with the called column */
     size_t k = count_token(s, n, q, '+', f, true);
     if (k) {
-        size_t r = skip_ws(s, n, k, NULL);
+        size_t r = p2p_scan_skip_ws(s, n, k, NULL);
         if (r < n && name_from(s, &t, r, f))
             return true;
     }
@@ -380,10 +298,10 @@ static bool match_pc(const uchar *s, size_t n, uchar sep, fields *f)
     size_t w[4], st[4], en[4];
     size_t i = 0, ntok = 0;
     while (ntok < 4) {
-        st[ntok] = skip_ws(s, n, i, &w[ntok]);
+        st[ntok] = p2p_scan_skip_ws(s, n, i, &w[ntok]);
         if (st[ntok] >= n)
             break;
-        en[ntok] = token_end(s, n, st[ntok]);
+        en[ntok] = p2p_scan_token_end(s, n, st[ntok]);
         i = en[ntok];
         ntok++;
     }
@@ -414,7 +332,7 @@ static bool match_pc(const uchar *s, size_t n, uchar sep, fields *f)
 /* `WS1 word` at s[i..): returns the end or 0. */
 static size_t ws1_word(const uchar *s, size_t n, size_t i, const char *word)
 {
-    size_t w = i < n ? ws_at(s, n, i) : 0;
+    size_t w = i < n ? p2p_scan_ws_at(s, n, i) : 0;
     size_t len = strlen(word);
     if (!w || n - (i + w) < len || memcmp(s + i + w, word, len) != 0)
         return 0;
@@ -427,16 +345,16 @@ static bool cycle_whole_at(const uchar *s, size_t n, size_t i, int64_t *cycle)
     if (n - i < 6 || memcmp(s + i, "<cycle", 6) != 0)
         return false;
     i += 6;
-    size_t w = i < n ? ws_at(s, n, i) : 0;
+    size_t w = i < n ? p2p_scan_ws_at(s, n, i) : 0;
     if (!w)
         return false;
-    size_t d = i + w, e = skip_digits(s, n, d);
-    if (e == d || !to_int(s, d, e, cycle))
+    size_t d = i + w, e = p2p_scan_skip_digits(s, n, d);
+    if (e == d || !p2p_scan_to_int(s, d, e, cycle))
         return false;
     if (!(i = ws1_word(s, n, e, "as")) || !(i = ws1_word(s, n, i, "a")) || !(i = ws1_word(s, n, i, "whole>")) ||
         !(i = ws1_word(s, n, i, "[")))
         return false;
-    e = skip_digits(s, n, i);
+    e = p2p_scan_skip_digits(s, n, i);
     return e > i && e + 1 == n && s[e] == ']';
 }
 
@@ -449,11 +367,11 @@ static bool match_cycle_header(const uchar *s, size_t n, int64_t *cycle)
     if (!i)
         return false;
     size_t c;
-    size_t q = skip_ws(s, n, i, &c);
+    size_t q = p2p_scan_skip_ws(s, n, i, &c);
     if (!c || q >= n)
         return false;
     size_t k = count_token(s, n, q, '+', &f, true);
-    if (k && cycle_whole_at(s, n, skip_ws(s, n, k, NULL), cycle))
+    if (k && cycle_whole_at(s, n, p2p_scan_skip_ws(s, n, k, NULL), cycle))
         return true;
     return c >= 2 && cycle_whole_at(s, n, q, cycle);
 }
@@ -464,16 +382,16 @@ static bool match_ignore(const uchar *s, size_t n)
 {
     if (n >= 3 && s[n - 1] == ')') {
         size_t j = n - 1;
-        while (j > 0 && is_digit(s[j - 1]))
+        while (j > 0 && p2p_scan_is_digit(s[j - 1]))
             j--;
         if (j < n - 1 && j > 0 && s[j - 1] == '(')
             return true;
     }
     size_t c;
-    size_t i = skip_ws(s, n, 0, &c);
+    size_t i = p2p_scan_skip_ws(s, n, 0, &c);
     if (!c || n - i < 13 || memcmp(s + i, "<spontaneous>", 13) != 0)
         return false;
-    return skip_ws(s, n, i + 13, NULL) == n;
+    return p2p_scan_skip_ws(s, n, i + 13, NULL) == n;
 }
 
 static bool tok_is(const uchar *s, size_t a, size_t b, const char *word)
@@ -486,16 +404,16 @@ static bool tok_is(const uchar *s, size_t a, size_t b, const char *word)
  * spells it. */
 static bool match_header(const uchar *s, size_t n)
 {
-    if (n == 0 || (s[0] != 'i' && !ws_at(s, n, 0)))
+    if (n == 0 || (s[0] != 'i' && !p2p_scan_ws_at(s, n, 0)))
         return false;
     size_t st[8], en[8], lead, ntok = 0, i = 0;
-    skip_ws(s, n, 0, &lead);
+    p2p_scan_skip_ws(s, n, 0, &lead);
     while (ntok < 8) {
-        size_t a = skip_ws(s, n, i, NULL);
+        size_t a = p2p_scan_skip_ws(s, n, i, NULL);
         if (a >= n)
             break;
         st[ntok] = a;
-        en[ntok] = i = token_end(s, n, a);
+        en[ntok] = i = p2p_scan_token_end(s, n, a);
         ntok++;
     }
     if (ntok == 8)
@@ -528,7 +446,7 @@ static bool is_separator(const uchar *s, size_t n)
 
 static bool is_blank(const uchar *s, size_t n)
 {
-    return skip_ws(s, n, 0, NULL) == n;
+    return p2p_scan_skip_ws(s, n, 0, NULL) == n;
 }
 
 /* A flat profile line: `ws* F ws F ws F [ws D ws F ws F] ws NAME`.  Trailing
@@ -544,11 +462,11 @@ typedef struct flatrow {
 
 static bool match_flat_row(const uchar *s, size_t n, flatrow *r)
 {
-    size_t i = skip_ws(s, n, 0, NULL), st[7], en[7], ntok = 0;
+    size_t i = p2p_scan_skip_ws(s, n, 0, NULL), st[7], en[7], ntok = 0;
     while (ntok < 7 && i < n) {
         st[ntok] = i;
-        en[ntok] = token_end(s, n, i);
-        i = skip_ws(s, n, en[ntok], NULL);
+        en[ntok] = p2p_scan_token_end(s, n, i);
+        i = p2p_scan_skip_ws(s, n, en[ntok], NULL);
         ntok++;
     }
     if (ntok < 4)
@@ -561,14 +479,14 @@ static bool match_flat_row(const uchar *s, size_t n, flatrow *r)
         return false;
     size_t name = 3;
     r->has_calls = false;
-    if (ntok == 7 && skip_digits(s, n, st[3]) == en[3] && float_token(s, n, st[4]) == en[4] &&
-        float_token(s, n, st[5]) == en[5] && to_int(s, st[3], en[3], &r->calls)) {
+    if (ntok == 7 && p2p_scan_skip_digits(s, n, st[3]) == en[3] && float_token(s, n, st[4]) == en[4] &&
+        float_token(s, n, st[5]) == en[5] && p2p_scan_to_int(s, st[3], en[3], &r->calls)) {
         r->has_calls = true;
         name = 6;
     }
     size_t a = st[name], b = n;
-    while (b > a && ws_before(s, b))
-        b -= ws_before(s, b);
+    while (b > a && p2p_scan_ws_before(s, b))
+        b -= p2p_scan_ws_before(s, b);
     tail t;
     if (find_tail(s, b, &t) && t.ts > a) {
         b = t.tag && t.tag_run > a ? t.tag_run : t.ts;
@@ -581,14 +499,14 @@ static bool match_flat_row(const uchar *s, size_t n, flatrow *r)
 /* `time seconds seconds ... name`: the column heads over flat profile rows. */
 static bool match_flat_heading(const uchar *s, size_t n)
 {
-    size_t a = skip_ws(s, n, 0, NULL);
+    size_t a = p2p_scan_skip_ws(s, n, 0, NULL);
     if (n - a < 4 || memcmp(s + a, "time", 4) != 0)
         return false;
     size_t st[10], en[10], ntok = 0, i = a;
     while (ntok < 10 && i < n) {
         st[ntok] = i;
-        en[ntok] = token_end(s, n, i);
-        i = skip_ws(s, n, en[ntok], NULL);
+        en[ntok] = p2p_scan_token_end(s, n, i);
+        i = p2p_scan_skip_ws(s, n, en[ntok], NULL);
         ntok++;
     }
     return ntok >= 4 && ntok < 10 && tok_is(s, st[1], en[1], "seconds") && tok_is(s, st[2], en[2], "seconds") &&
