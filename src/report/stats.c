@@ -807,6 +807,24 @@ static int cmp_callref(const rep *r, uint32_t a, uint32_t b)
 }
 
 /* print_call_line(): `source` and its callers (or callees). */
+/* Append v to a growing list; on failure the list is freed. */
+static int push_ref(callref **list, size_t *n, size_t *cap, callref v)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 8;
+        callref *g = realloc(*list, nc * sizeof *g);
+        if (!g) {
+            free(*list);
+            *list = NULL;
+            return -1;
+        }
+        *list = g;
+        *cap = nc;
+    }
+    (*list)[(*n)++] = v;
+    return 0;
+}
+
 static int print_call_line(rep *r, size_t name_size, p2p_fid source, bool callers)
 {
     const p2p_profile *p = r->p;
@@ -817,31 +835,15 @@ static int print_call_line(rep *r, size_t name_size, p2p_fid source, bool caller
             uint32_t c = r->in_calls[k];
             if (p->calls[c].removed || p->functions[p->calls[c].caller].removed)
                 continue;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 8;
-                callref *g = realloc(list, cap * sizeof *g);
-                if (!g) {
-                    free(list);
-                    return nomem(r);
-                }
-                list = g;
-            }
-            list[n++] = (callref){p->calls[c].caller, c};
+            if (push_ref(&list, &n, &cap, (callref){p->calls[c].caller, c}) < 0)
+                return nomem(r);
         }
     } else {
         for (uint32_t c = p->functions[source].first_call; c != P2P_NONE; c = p->calls[c].next) {
             if (p->calls[c].removed || p->functions[p->calls[c].callee].removed)
                 continue;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 8;
-                callref *g = realloc(list, cap * sizeof *g);
-                if (!g) {
-                    free(list);
-                    return nomem(r);
-                }
-                list = g;
-            }
-            list[n++] = (callref){p->calls[c].callee, c};
+            if (push_ref(&list, &n, &cap, (callref){p->calls[c].callee, c}) < 0)
+                return nomem(r);
         }
     }
     put_ljust(r, r->std[source], r->stdw[source], name_size);
