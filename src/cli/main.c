@@ -1,5 +1,6 @@
 /* prof2png: the program.  The only code that reads argv, prints and exits. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "filters.h"
+#include "jobs.h"
 #include "stats.h"
 #include "options.h"
 
@@ -103,6 +105,16 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     fflush(stderr);
 }
 
+/* inputs are read on several threads: one progress line at a time */
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_progress_locked(void *ctx, uint64_t done, uint64_t total)
+{
+    pthread_mutex_lock(&progress_lock);
+    on_progress(ctx, done, total);
+    pthread_mutex_unlock(&progress_lock);
+}
+
 static void progress_end(progress *pr)
 {
     if (pr->shown) {
@@ -164,17 +176,41 @@ static int load_theme(const char *name, bool file, p2p_theme *t, p2p_diag *d)
     return rc;
 }
 
-/* Parse inputs [first, first+n) into a profile with its derived events. */
-static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *inputs, size_t n,
-                        p2p_profile **out, p2p_diag *d)
+/* Where the warnings of a parse go: straight to stderr, or (for a parse on
+ * another thread) into a buffer printed afterwards, so that the order of
+ * the messages does not depend on the threads. */
+typedef struct warn_sink {
+    const char *file;
+    FILE *buf; /* NULL: stderr */
+} warn_sink;
+
+static void sink_warning(void *ctx, const char *msg)
 {
-    p2p_parse_opts po = {.warn = print_warning, .warn_ctx = (void *)inputs[0].name, .event = o->event};
+    warn_sink *w = ctx;
+    if (!w->buf) {
+        print_warning((void *)w->file, msg);
+        return;
+    }
+    if (w->file)
+        fprintf(w->buf, "prof2png: %s: warning: %s\n", w->file, msg);
+    else
+        fprintf(w->buf, "prof2png: warning: %s\n", msg);
+}
+
+/* Parse inputs [first, first+n) into a profile with its derived events.
+ * Warnings go to *w (one for the parse, one for what follows). */
+static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *inputs, size_t n,
+                        p2p_profile **out, p2p_diag *d, warn_sink w[2])
+{
+    w[0].file = inputs[0].name;
+    w[1].file = NULL; /* what follows the parse warns without a file name */
+    p2p_parse_opts po = {.warn = sink_warning, .warn_ctx = &w[0], .event = o->event};
     p2p_diag_init(d, inputs[0].name);
     int rc = fmt->parse(inputs, n, &po, out, d);
     if (rc)
         return rc;
-    (*out)->warn = print_warning;
-    (*out)->warn_ctx = NULL;
+    (*out)->warn = sink_warning;
+    (*out)->warn_ctx = &w[1];
     p2p_diag_init(d, n == 1 ? inputs[0].name : NULL);
     /* --total callstacks: the stack-share recipe where the format has one */
     p2p_derive recipe = fmt->derive;
@@ -184,7 +220,102 @@ static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_inp
     if (rc) {
         p2p_profile_free(*out);
         *out = NULL;
+        return rc;
     }
+    (*out)->warn = print_warning;
+    (*out)->warn_ctx = NULL;
+    return 0;
+}
+
+/* --compare: the two profiles, parsed on two threads when --jobs allows */
+typedef struct load_task {
+    const p2p_cli_options *o;
+    const p2p_format *fmt;
+    p2p_input *in;
+    p2p_profile *p;
+    p2p_diag d;
+    int rc;
+    warn_sink w[2];
+    char *text; /* the buffered warnings */
+    size_t len;
+} load_task;
+
+static void load_one(void *ctx, size_t i)
+{
+    load_task *t = &((load_task *)ctx)[i];
+    FILE *buf = open_memstream(&t->text, &t->len);
+    t->w[0].buf = t->w[1].buf = buf; /* NULL (out of memory): straight to stderr */
+    t->rc = load_profile(t->o, t->fmt, t->in, 1, &t->p, &t->d, t->w);
+    if (buf)
+        fclose(buf);
+}
+
+static int load_two(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *a, p2p_input *b,
+                    p2p_profile **pa, p2p_profile **pb, p2p_diag *d)
+{
+    load_task t[2] = {{.o = o, .fmt = fmt, .in = a}, {.o = o, .fmt = fmt, .in = b}};
+    p2p_cli_jobs_run(2, o->jobs, load_one, t);
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        if (t[i].text && !quiet && (rc == 0 || t[i].rc == 0))
+            fputs(t[i].text, stderr);
+        free(t[i].text);
+        if (t[i].rc && !rc) {
+            rc = t[i].rc;
+            *d = t[i].d;
+        }
+    }
+    if (rc) {
+        p2p_profile_free(t[0].p);
+        p2p_profile_free(t[1].p);
+        return rc;
+    }
+    *pa = t[0].p;
+    *pb = t[1].p;
+    return 0;
+}
+
+/* Reading the inputs (mapping, or reading and decompressing): on several
+ * threads when there are several */
+typedef struct read_task {
+    const char *path;
+    p2p_input *in;
+    bool show_progress;
+    progress pr;
+    p2p_diag d;
+    int rc;
+} read_task;
+
+static void read_one(void *ctx, size_t i)
+{
+    read_task *t = &((read_task *)ctx)[i];
+    t->pr = (progress){.name = strcmp(t->path, "-") == 0 ? "<stdin>" : t->path, .start = now_seconds()};
+    p2p_read_opts ro = {0, t->show_progress ? on_progress_locked : NULL, &t->pr};
+    p2p_diag_init(&t->d, t->path);
+    t->rc = p2p_input_read_opts(t->path, &ro, t->in, &t->d);
+}
+
+/* Read every input; on failure, report the first that failed (in the
+ * order given) and return the exit code. */
+static int read_inputs(const p2p_cli_options *o, p2p_input *inputs, bool show_progress)
+{
+    size_t n = o->ninputs, nstdin = 0;
+    read_task *t = calloc(n, sizeof *t);
+    if (!t)
+        return usage("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        t[i] = (read_task){.path = o->inputs[i], .in = &inputs[i], .show_progress = show_progress};
+        nstdin += strcmp(o->inputs[i], "-") == 0;
+    }
+    /* standard input given twice: read it in turn, as before */
+    p2p_cli_jobs_run(n, nstdin > 1 ? 1 : o->jobs, read_one, t);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        progress_end(&t[i].pr);
+        if (t[i].rc && !rc)
+            rc = report(&t[i].d);
+    }
+    free(t);
     return rc;
 }
 
@@ -310,17 +441,8 @@ int main(int argc, char **argv)
     }
     quiet = o.quiet;
     bool show_progress = !o.quiet && isatty(STDERR_FILENO);
-    for (size_t i = 0; i < ninputs; i++) {
-        progress pr = {.name = strcmp(o.inputs[i], "-") == 0 ? "<stdin>" : o.inputs[i], .start = now_seconds()};
-        p2p_read_opts ro = {0, show_progress ? on_progress : NULL, &pr};
-        p2p_diag_init(&d, o.inputs[i]);
-        int read_rc = p2p_input_read_opts(o.inputs[i], &ro, &inputs[i], &d);
-        progress_end(&pr);
-        if (read_rc) {
-            rc = report(&d);
-            goto out;
-        }
-    }
+    if ((rc = read_inputs(&o, inputs, show_progress)))
+        goto out;
     if (!fmt) {
         /* every input is sniffed: merged inputs must agree */
         for (size_t i = 0; i < ninputs; i++) {
@@ -346,8 +468,7 @@ int main(int argc, char **argv)
 
     if (o.compare) {
         /* as gprof2dot: the last two inputs */
-        if ((rc = load_profile(&o, fmt, &inputs[ninputs - 2], 1, &p1, &d)) ||
-            (rc = load_profile(&o, fmt, &inputs[ninputs - 1], 1, &p2, &d))) {
+        if ((rc = load_two(&o, fmt, &inputs[ninputs - 2], &inputs[ninputs - 1], &p1, &p2, &d))) {
             rc = report(&d);
             goto out;
         }
@@ -365,7 +486,8 @@ int main(int argc, char **argv)
         if (!quiet)
             p2p_cli_note_added(p1, p2, inputs[ninputs - 1].name);
     } else {
-        if (load_profile(&o, fmt, inputs, ninputs, &p1, &d)) {
+        warn_sink w[2] = {{0}, {0}};
+        if (load_profile(&o, fmt, inputs, ninputs, &p1, &d, w)) {
             rc = report(&d);
             goto out;
         }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobs.h"
 #include "options.h"
 
 enum {
@@ -40,6 +41,7 @@ enum {
     OPT_THEME,
     OPT_INFO,
     OPT_MAX_NODES, /* issue 8 */
+    OPT_JOBS,
 };
 
 static const struct option long_options[] = {
@@ -75,6 +77,7 @@ static const struct option long_options[] = {
     {"leaf", required_argument, NULL, 'l'},
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
+    {"jobs", required_argument, NULL, OPT_JOBS},
     {"path", required_argument, NULL, 'p'},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"compare-tolerance", required_argument, NULL, OPT_COMPARE_TOL},
@@ -259,6 +262,10 @@ void p2p_cli_usage(FILE *fp)
         "                          errors still print [default: off; the progress\n"
         "                          line shows for inputs over 50 MB when stderr is\n"
         "                          a terminal]\n"
+        "      --jobs N            threads for work that splits: reading and\n"
+        "                          decompressing several inputs, parsing the two\n"
+        "                          profiles of --compare; 1: no threads [default:\n"
+        "                          the number of processors]\n"
         "  -h, --help              show this help and exit\n"
         "      --version           show the version and exit\n"
         "\n"
@@ -348,6 +355,7 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
     o->colormap = "color";
     o->skew = 1.0;
     o->depth = -1;
+    o->jobs = p2p_cli_jobs_default();
     o->compare_tolerance = 0.001;
     /* the command line as given, for the PNG metadata (getopt_long
      * reorders argv) */
@@ -456,6 +464,15 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
             if (end == arg || *end || errno || v < 0 || v > 1000000000L)
                 return usage_error(err, errsize, "--max-nodes: expected an integer >= 0, found '%s'", arg);
             o->max_nodes = (size_t)v;
+            break;
+        }
+        case OPT_JOBS: {
+            char *end;
+            errno = 0;
+            long v = strtol(arg, &end, 10);
+            if (end == arg || *end || errno || v < 1 || v > 64)
+                return usage_error(err, errsize, "--jobs: expected an integer from 1 to 64, found '%s'", arg);
+            o->jobs = (int)v;
             break;
         }
         case 'p':

@@ -45,6 +45,7 @@ typedef struct p2p_cli_options {
     const char **hide, **focus, **ignore; /* --hide/--focus/--ignore REGEX, repeatable */
     size_t nhide, nfocus, nignore;
     bool quiet;                  /* -q: no progress line, no warnings or notes */
+    int jobs;                    /* --jobs N: threads for independent work */
     char **inputs;
     size_t ninputs;
     /* issue 9: pictures for documentation, user themes, PNG metadata */

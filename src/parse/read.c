@@ -161,11 +161,8 @@ void p2p_input_consumed(const p2p_input *in, const void *upto)
     const unsigned char *u = upto;
     if (u < in->data || u > in->data + in->size)
         return;
-    static size_t page;
-    if (!page) {
-        long ps = sysconf(_SC_PAGESIZE);
-        page = ps > 0 ? (size_t)ps : 4096;
-    }
+    long ps = sysconf(_SC_PAGESIZE); /* no static cache: inputs are read on several threads */
+    size_t page = ps > 0 ? (size_t)ps : 4096;
     size_t end = (size_t)(u - in->data) / page * page;
     if (end <= in->priv_done)
         return;
