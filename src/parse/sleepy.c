@@ -39,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dlfcn.h>
 #include <zip.h>
 
 #include "samples.h"
@@ -51,7 +52,22 @@ typedef p2p_uchar uchar;
 /* deflate's largest expansion is about 1032:1 */
 #define DEFLATE_MAX_RATIO 1040u
 
+/* The libzip functions used, loaded with dlopen() when an archive is read
+ * (see load_libzip) */
+#define P2P_ZIP_FUNCTIONS(X)                                                                  \
+    X(error_strerror) X(get_num_entries) X(get_name) X(stat_init) X(stat_index) X(get_error) \
+    X(fopen_index) X(fread) X(file_get_error) X(fclose) X(error_init) X(source_buffer_create) \
+    X(error_fini) X(open_from_source) X(source_free) X(discard)
+
+typedef struct zipapi {
+    void *handle;
+#define P2P_ZIP_POINTER(f) __typeof__(&zip_##f) f;
+    P2P_ZIP_FUNCTIONS(P2P_ZIP_POINTER)
+#undef P2P_ZIP_POINTER
+} zipapi;
+
 typedef struct sleepy {
+    zipapi z;
     const p2p_input *in;
     const p2p_parse_opts *o;
     p2p_diag *d;
@@ -72,17 +88,43 @@ typedef struct sleepy {
 
 /* ---- the archive ------------------------------------------------------ */
 
+/* libzip is loaded here, not linked: linked, it (with the libcrypto it
+ * brings) took half of every run's start-up time, and only this format
+ * uses it.  The header's prototypes type the pointers, so a call through
+ * them is checked as a direct call would be. */
+static int load_libzip(zipapi *z, p2p_diag *d)
+{
+    memset(z, 0, sizeof *z);
+    z->handle = dlopen(P2P_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!z->handle) {
+        const char *why = dlerror();
+        return p2p_diag_set(d, P2P_EFORMAT, 0, -1, "cannot load %s to read the zip archive: %s (install libzip)",
+                            P2P_LIBZIP_SONAME, why ? why : "not found");
+    }
+    /* POSIX: a function pointer may hold dlsym's answer */
+#define P2P_ZIP_LOAD(f)                                                                                  \
+    if (!(*(void **)&z->f = dlsym(z->handle, "zip_" #f))) {                                              \
+        dlclose(z->handle);                                                                              \
+        z->handle = NULL;                                                                                \
+        return p2p_diag_set(d, P2P_EFORMAT, 0, -1, "%s has no function zip_%s: it is not the libzip "    \
+                            "prof2png was built with", P2P_LIBZIP_SONAME, #f);                           \
+    }
+    P2P_ZIP_FUNCTIONS(P2P_ZIP_LOAD)
+#undef P2P_ZIP_LOAD
+    return 0;
+}
+
 static int zip_fail(sleepy *s, int code, const char *what, zip_error_t *ze)
 {
-    return p2p_diag_set(s->d, code, 0, -1, "%s: %s", what, zip_error_strerror(ze));
+    return p2p_diag_set(s->d, code, 0, -1, "%s: %s", what, s->z.error_strerror(ze));
 }
 
 /* The index of the member called `name` (ASCII case ignored), or -1. */
-static zip_int64_t find_member(zip_t *za, const char *name)
+static zip_int64_t find_member(sleepy *s, const char *name)
 {
-    zip_int64_t n = zip_get_num_entries(za, 0);
+    zip_int64_t n = s->z.get_num_entries(s->za, 0);
     for (zip_int64_t i = 0; i < n; i++) {
-        const char *m = zip_get_name(za, (zip_uint64_t)i, 0);
+        const char *m = s->z.get_name(s->za, (zip_uint64_t)i, 0);
         if (m && strcasecmp(m, name) == 0)
             return i;
     }
@@ -95,14 +137,14 @@ static int read_member(sleepy *s, const char *name, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    zip_int64_t idx = find_member(s->za, name);
+    zip_int64_t idx = find_member(s, name);
     if (idx < 0)
         return p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
                             "the archive has no member %s: not a Very Sleepy capture (.sleepy)", name);
     zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(s->za, (zip_uint64_t)idx, 0, &st) < 0)
-        return zip_fail(s, P2P_EFORMAT, name, zip_get_error(s->za));
+    s->z.stat_init(&st);
+    if (s->z.stat_index(s->za, (zip_uint64_t)idx, 0, &st) < 0)
+        return zip_fail(s, P2P_EFORMAT, name, s->z.get_error(s->za));
     if (!(st.valid & ZIP_STAT_SIZE))
         return p2p_diag_set(s->d, P2P_EFORMAT, 0, -1, "%s: the archive does not give its size", name);
     if (st.size > SLEEPY_MAX_MEMBER)
@@ -127,29 +169,29 @@ static int read_member(sleepy *s, const char *name, char **out, size_t *len)
                                 "it is truncated or corrupt",
                                 name, (unsigned long long)st.comp_size, s->in->size);
     }
-    zip_file_t *zf = zip_fopen_index(s->za, (zip_uint64_t)idx, 0);
+    zip_file_t *zf = s->z.fopen_index(s->za, (zip_uint64_t)idx, 0);
     if (!zf)
-        return zip_fail(s, P2P_EFORMAT, name, zip_get_error(s->za));
+        return zip_fail(s, P2P_EFORMAT, name, s->z.get_error(s->za));
     size_t want = (size_t)st.size;
     char *buf = malloc(want + 2);
     if (!buf) {
-        zip_fclose(zf);
+        s->z.fclose(zf);
         return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory reading %s (%zu bytes)", name, want);
     }
     size_t got = 0;
     int rc = 0;
     /* one byte more than declared, to see the member end where it said */
     while (got < want + 1) {
-        zip_int64_t r = zip_fread(zf, buf + got, (zip_uint64_t)(want + 1 - got));
+        zip_int64_t r = s->z.fread(zf, buf + got, (zip_uint64_t)(want + 1 - got));
         if (r < 0) {
-            rc = zip_fail(s, P2P_EFORMAT, name, zip_file_get_error(zf));
+            rc = zip_fail(s, P2P_EFORMAT, name, s->z.file_get_error(zf));
             break;
         }
         if (r == 0)
             break;
         got += (size_t)r;
     }
-    zip_fclose(zf);
+    s->z.fclose(zf);
     if (!rc && got != want)
         rc = p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
                           "%s holds %s bytes than the %zu it declares: the archive is corrupt", name,
@@ -491,24 +533,28 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     p2p_buf_init(&s.line);
     char *symbols = NULL, *stacks = NULL;
     size_t nsymbols = 0, nstacks = 0;
-    int rc = 0;
+    int rc = load_libzip(&s.z, d);
+    if (rc)
+        return rc;
 
     zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(in->data, in->size, 0, &ze);
+    s.z.error_init(&ze);
+    zip_source_t *src = s.z.source_buffer_create(in->data, in->size, 0, &ze);
     if (!src) {
         rc = zip_fail(&s, P2P_ENOMEM, "cannot read the archive", &ze);
-        zip_error_fini(&ze);
+        s.z.error_fini(&ze);
+        dlclose(s.z.handle);
         return rc;
     }
-    s.za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    s.za = s.z.open_from_source(src, ZIP_RDONLY, &ze);
     if (!s.za) {
         rc = zip_fail(&s, P2P_EFORMAT, "cannot read it as a zip archive (truncated or corrupt?)", &ze);
-        zip_source_free(src);
-        zip_error_fini(&ze);
+        s.z.source_free(src);
+        s.z.error_fini(&ze);
+        dlclose(s.z.handle);
         return rc;
     }
-    zip_error_fini(&ze);
+    s.z.error_fini(&ze);
 
     s.p = p2p_profile_new(P2P_ID_STRING);
     s.ids_arena = p2p_arena_new();
@@ -547,6 +593,7 @@ done:
     if (s.ids_arena)
         p2p_arena_free(s.ids_arena);
     p2p_profile_free(s.p);
-    zip_discard(s.za);
+    s.z.discard(s.za);
+    dlclose(s.z.handle);
     return rc < 0 ? rc : 0;
 }
