@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Write a big synthetic profile of one of the stack-sample formats, for
+timing prof2png on every format (bench/run's $FORMATS).
+
+    usage: bench/gen_formats.py FORMAT [SIZE_MB] [FUNCTIONS] > big.FORMAT
+           FORMAT: collapse, dtrace, json, xperf, hprof, sleepy, pstats
+           (defaults 100 MB, 20000 functions)
+
+All but pstats draw their samples from one fixed set of 4000 stacks over
+FUNCTIONS functions (a call DAG with a small recursive knot, as in
+bench/gen_perf.py), repeated until the file has SIZE_MB megabytes: the
+distinct functions and calls are bounded while the size grows, so time
+should grow linearly with the size and memory hardly at all.  (sleepy is a
+zip archive: its size is the compressed size, roughly.)
+
+pstats is a dict of functions, so its size grows with the functions:
+FUNCTIONS is ignored and as many functions are made as SIZE_MB needs, each
+with a few callers, as cProfile writes them (marshal of the running
+Python).  Deterministic (fixed seeds).
+"""
+import io
+import json
+import marshal
+import random
+import sys
+import zipfile
+
+fmt = sys.argv[1] if len(sys.argv) > 1 else ''
+target = int(float(sys.argv[2]) * 1000 * 1000) if len(sys.argv) > 2 else 100 * 1000 * 1000
+nfunc = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
+rnd = random.Random(4242)
+out = sys.stdout.buffer
+
+MODS = ['app', 'libc.so.6', 'libpython3.11.so.1.0', 'vmlinux']
+BASES = ['_PyEval_EvalFrameDefault', 'PyObject_Call', 'dict_lookup', 'memmove', 'do_syscall_64', 'parse',
+         'render']
+
+
+def name(i):
+    return '%s_%d' % (BASES[i % len(BASES)], i)
+
+
+def module(i):
+    return MODS[i % len(MODS)]
+
+
+def stack():
+    """Frame indices, outermost first."""
+    depth = rnd.randrange(5, 40)
+    frames = [0]
+    while len(frames) < depth:
+        f = frames[-1]
+        if f < 4 and rnd.random() < 0.5:
+            frames.append(1 + f % 3)
+        else:
+            frames.append(min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
+    return frames
+
+
+def repeat(records, sep=b''):
+    """Write records (bytes) round-robin at random until the target size."""
+    written = 0
+    while written < target:
+        r = records[rnd.randrange(len(records))]
+        out.write(r)
+        written += len(r)
+
+
+def gen_collapse():
+    stacks = [stack() for _ in range(4000)]
+    repeat([(';'.join(name(f) for f in s) + ' %d\n' % rnd.randrange(1, 50)).encode() for s in stacks])
+
+
+def gen_dtrace():
+    out.write(b'CPU     ID                    FUNCTION:NAME\n  1  29684                        :tick-60s \n\n')
+    recs = []
+    for s in (stack() for _ in range(4000)):
+        lines = ['              %s`%s+0x%x' % (module(f), name(f), rnd.randrange(1, 0x400)) for f in reversed(s)]
+        recs.append(('\n'.join(lines) + '\n              %d\n\n' % rnd.randrange(1, 50)).encode())
+    repeat(recs)
+
+
+def gen_xperf():
+    out.write(b'Process Name, Display Name, Process, Stack, Module, Function, Address, Thread ID, CPU, '
+              b'Weight, % Weight, Count, TimeStamp\n')
+    recs = []
+    for s in (stack() for _ in range(4000)):
+        path = '/'.join(['[Root]'] + ['%s!%s' % (module(f), name(f)) for f in s])
+        leaf = s[-1]
+        recs.append(('app.exe, app.exe, app.exe (812), %s, %s, %s, 0x%016x, 900, %d, %.6f, 0.01, 1, 0.1\n' %
+                     (path, module(leaf), name(leaf), 0x401000 + leaf * 16, rnd.randrange(2),
+                      rnd.uniform(0.5, 2.0))).encode())
+    repeat(recs)
+
+
+def gen_json():
+    # one JSON document: functions first, then events until the size
+    head = {'version': 0, 'costs': [{'description': 'Samples', 'unit': 'samples'}],
+            'functions': [{'name': name(i), 'module': module(i)} for i in range(nfunc)]}
+    text = json.dumps(head)
+    assert text.endswith('}')
+    out.write(text[:-1].encode() + b', "events": [')
+    stacks = [stack() for _ in range(4000)]
+    recs = [json.dumps({'callchain': list(reversed(s)), 'cost': [rnd.randrange(1, 50)]}).encode() for s in stacks]
+    written, first = len(text), True
+    while written < target:
+        r = recs[rnd.randrange(len(recs))]
+        if not first:
+            out.write(b', ')
+        out.write(r)
+        written += len(r) + 2
+        first = False
+    out.write(b']}\n')
+
+
+def gen_hprof():
+    out.write(b'JAVA PROFILE 1.0.1, created Sat Dec  5 05:00:00 2026\n\n--------\n\n'
+              b'THREAD START (obj=50000001, id = 200001, name="main", group="main")\n')
+    # traces are the bulk: distinct trace ids, each a stack of the fixed set
+    stacks = [stack() for _ in range(4000)]
+    counts = []
+    written, tid = 0, 300001
+    while written < target * 0.9:
+        s = stacks[rnd.randrange(len(stacks))]
+        lines = ['TRACE %d:' % tid] + ['\tcom.example.%s.%s(%s.java:%d)' % (module(f).replace('.', '_'), name(f),
+                                                                            name(f), 10 + f % 500)
+                                      for f in reversed(s)]
+        rec = ('\n'.join(lines) + '\n').encode()
+        out.write(rec)
+        written += len(rec)
+        counts.append((tid, s[-1], rnd.randrange(1, 400)))
+        tid += 1
+    counts.sort(key=lambda c: -c[2])
+    total = sum(c[2] for c in counts)
+    out.write(b'CPU SAMPLES BEGIN (total = %d) Sat Dec  5 05:00:00 2026\nrank   self  accum   count trace method\n'
+              % total)
+    accum = 0.0
+    for rank, (t, leaf, n) in enumerate(counts, 1):
+        accum += 100.0 * n / total
+        out.write(b'%4d %5.2f%% %5.2f%% %7d %d com.example.%s\n' % (rank, 100.0 * n / total, accum, n, t,
+                                                                  name(leaf).encode()))
+    out.write(b'CPU SAMPLES END\n')
+
+
+def gen_sleepy():
+    syms = ''.join('sym%d "%s" "%s" "c:\\\\src\\\\%s.c" %d\n' % (i, module(i), name(i), name(i), 10 + i % 900)
+                   for i in range(nfunc))
+    stacks = [stack() for _ in range(4000)]
+    recs = ['%g %s\n' % (rnd.randrange(1, 64) / 64.0, ' '.join('sym%d' % f for f in reversed(s))) for s in stacks]
+    buf = io.StringIO()
+    # the members are deflated about 5:1: write 5x the target of text
+    written = 0
+    while written < target * 5:
+        r = recs[rnd.randrange(len(recs))]
+        buf.write(r)
+        written += len(r)
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, 'w', zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr('Stats.txt', 'Filename: C:\\app.exe\nDuration: 1.000000\nSamples: 1\n')
+        zf.writestr('Symbols.txt', syms)
+        zf.writestr('Callstacks.txt', buf.getvalue())
+        zf.writestr('Version 0.82 required', '0.82\n')
+    out.write(z.getvalue())
+
+
+def gen_pstats():
+    # about 215 bytes a function with 3 callers (measured): size / 215 functions
+    n = max(100, target // 215)
+    keys = [('/usr/lib/python3.11/%s/%s.py' % (module(i), name(i // 7)), 1 + i % 2000, name(i)) for i in range(n)]
+    stats = {}
+    for i, k in enumerate(keys):
+        callers = {}
+        for _ in range(rnd.randrange(1, 6)):
+            c = keys[rnd.randrange(max(1, i))] if i else keys[0]
+            nc = rnd.randrange(1, 1000)
+            tt = rnd.random() * 0.01
+            callers[c] = (nc, nc, tt, tt * 3)
+        nc = sum(v[0] for v in callers.values())
+        tt = sum(v[2] for v in callers.values())
+        stats[k] = (nc, nc, tt, tt * 3, callers)
+    out.write(marshal.dumps(stats))
+
+
+GENS = {'collapse': gen_collapse, 'dtrace': gen_dtrace, 'xperf': gen_xperf, 'json': gen_json, 'hprof': gen_hprof,
+        'sleepy': gen_sleepy, 'pstats': gen_pstats}
+if fmt not in GENS:
+    sys.exit('usage: gen_formats.py FORMAT [SIZE_MB] [FUNCTIONS]; FORMAT one of ' + ', '.join(sorted(GENS)))
+GENS[fmt]()
