@@ -5,6 +5,7 @@
 #define PROF2PNG_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "graph.h"
@@ -21,10 +22,40 @@ int p2p_dot_write(const p2p_graph *g, char **out, size_t *len);
 int p2p_render_supported(const char *format);
 
 /* Lay out DOT text with Graphviz's dot layout and render it as `format`
- * into a malloc'ed buffer (*out, *len; free() it).  0, or P2P_ERENDER /
+ * into a malloc'ed buffer (*out, *len; free() it), with Graphviz's
+ * defaults (no pixel bound: see p2p_render_with).  0, or P2P_ERENDER /
  * P2P_EUSAGE (unknown format) with d filled. */
 int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, size_t *len,
                p2p_diag *d);
+
+/* How p2p_render_with draws (issue 8).  All zero: Graphviz's defaults. */
+typedef struct p2p_render_opts {
+    double dpi;            /* raster formats (png, jpg, gif): dots per inch;
+                            * 0 = Graphviz's default, 96 */
+    uint64_t max_pixels;   /* raster formats: at most this many pixels (width
+                            * x height), and at most 32766 a side (under
+                            * cairo's limit), made so by lowering the dpi; 0 = no
+                            * bound.  Vector formats (svg, pdf, ...) ignore
+                            * both. */
+} p2p_render_opts;
+
+/* P2P_RENDER_MAX_PIXELS: the command line's default pixel budget. */
+#define P2P_RENDER_MAX_PIXELS 100000000u
+
+/* What p2p_render_with did, for raster formats (zeros for vector ones):
+ * the dpi asked for and the picture's size there, and the dpi drawn at and
+ * the size then (the size as Graphviz rounds it, from the layout's bounding
+ * box and padding). */
+typedef struct p2p_render_info {
+    double dpi, full_dpi;
+    uint32_t width, height;
+    uint32_t full_width, full_height;
+} p2p_render_info;
+
+/* p2p_render with options: `ro` NULL is all zero (Graphviz's defaults, as
+ * p2p_render); `info` may be NULL. */
+int p2p_render_with(const char *dot, size_t dotlen, const char *format, const p2p_render_opts *ro,
+                    p2p_render_info *info, char **out, size_t *len, p2p_diag *d);
 
 /* The Graphviz version the renderer runs with, from libgvc at run time
  * ("2.43.0"); a static string. */
