@@ -74,11 +74,15 @@ typedef struct p2p_png_text {
     const char *text;
 } p2p_png_text;
 
-/* Copy the PNG png[0..len) through libpng, row by row, adding text chunks
- * (tEXt for ASCII text, iTXt for other UTF-8) before the image data; the
- * pixels and the header chunks (PLTE, tRNS, gAMA, sRGB, pHYs, existing
- * texts) are kept.  The result is a malloc'ed buffer (*out, *outlen; free()
- * it).  Deterministic.  0, or P2P_ERENDER / P2P_ENOMEM with d filled. */
+/* Copy the PNG png[0..len) adding text chunks (tEXt for ASCII text,
+ * uncompressed iTXt for other UTF-8) just before the first image data
+ * chunk, where libpng writes them; every chunk of the PNG up to IEND is
+ * kept as it is, the pixels are not decoded (the cost is a copy of the
+ * bytes, whatever the picture's size).  The PNG is checked: its signature,
+ * IHDR first, each chunk's length against the bytes left and its CRC, an
+ * IDAT and an IEND; a keyword must have 1 to 79 printable Latin-1
+ * characters.  The result is a malloc'ed buffer (*out, *outlen; free() it).
+ * Deterministic.  0, or P2P_ERENDER / P2P_ENOMEM with d filled. */
 int p2p_png_add_text(const void *png, size_t len, const p2p_png_text *add, size_t nadd, char **out,
                      size_t *outlen, p2p_diag *d);
 
