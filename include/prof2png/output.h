@@ -5,6 +5,7 @@
 #define PROF2PNG_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "graph.h"
@@ -21,10 +22,40 @@ int p2p_dot_write(const p2p_graph *g, char **out, size_t *len);
 int p2p_render_supported(const char *format);
 
 /* Lay out DOT text with Graphviz's dot layout and render it as `format`
- * into a malloc'ed buffer (*out, *len; free() it).  0, or P2P_ERENDER /
+ * into a malloc'ed buffer (*out, *len; free() it), with Graphviz's
+ * defaults (no pixel bound: see p2p_render_with).  0, or P2P_ERENDER /
  * P2P_EUSAGE (unknown format) with d filled. */
 int p2p_render(const char *dot, size_t dotlen, const char *format, char **out, size_t *len,
                p2p_diag *d);
+
+/* How p2p_render_with draws (issue 8).  All zero: Graphviz's defaults. */
+typedef struct p2p_render_opts {
+    double dpi;            /* raster formats (png, jpg, gif): dots per inch;
+                            * 0 = Graphviz's default, 96 */
+    uint64_t max_pixels;   /* raster formats: at most this many pixels (width
+                            * x height), and at most 32766 a side (under
+                            * cairo's limit), made so by lowering the dpi; 0 = no
+                            * bound.  Vector formats (svg, pdf, ...) ignore
+                            * both. */
+} p2p_render_opts;
+
+/* P2P_RENDER_MAX_PIXELS: the command line's default pixel budget. */
+#define P2P_RENDER_MAX_PIXELS 100000000u
+
+/* What p2p_render_with did, for raster formats (zeros for vector ones):
+ * the dpi asked for and the picture's size there, and the dpi drawn at and
+ * the size then (the size as Graphviz rounds it, from the layout's bounding
+ * box and padding). */
+typedef struct p2p_render_info {
+    double dpi, full_dpi;
+    uint32_t width, height;
+    uint32_t full_width, full_height;
+} p2p_render_info;
+
+/* p2p_render with options: `ro` NULL is all zero (Graphviz's defaults, as
+ * p2p_render); `info` may be NULL. */
+int p2p_render_with(const char *dot, size_t dotlen, const char *format, const p2p_render_opts *ro,
+                    p2p_render_info *info, char **out, size_t *len, p2p_diag *d);
 
 /* The Graphviz version the renderer runs with, from libgvc at run time
  * ("2.43.0"); a static string. */
@@ -43,11 +74,15 @@ typedef struct p2p_png_text {
     const char *text;
 } p2p_png_text;
 
-/* Copy the PNG png[0..len) through libpng, row by row, adding text chunks
- * (tEXt for ASCII text, iTXt for other UTF-8) before the image data; the
- * pixels and the header chunks (PLTE, tRNS, gAMA, sRGB, pHYs, existing
- * texts) are kept.  The result is a malloc'ed buffer (*out, *outlen; free()
- * it).  Deterministic.  0, or P2P_ERENDER / P2P_ENOMEM with d filled. */
+/* Copy the PNG png[0..len) adding text chunks (tEXt for ASCII text,
+ * uncompressed iTXt for other UTF-8) just before the first image data
+ * chunk, where libpng writes them; every chunk of the PNG up to IEND is
+ * kept as it is, the pixels are not decoded (the cost is a copy of the
+ * bytes, whatever the picture's size).  The PNG is checked: its signature,
+ * IHDR first, each chunk's length against the bytes left and its CRC, an
+ * IDAT and an IEND; a keyword must have 1 to 79 printable Latin-1
+ * characters.  The result is a malloc'ed buffer (*out, *outlen; free() it).
+ * Deterministic.  0, or P2P_ERENDER / P2P_ENOMEM with d filled. */
 int p2p_png_add_text(const void *png, size_t len, const p2p_png_text *add, size_t nadd, char **out,
                      size_t *outlen, p2p_diag *d);
 

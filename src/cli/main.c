@@ -1,6 +1,7 @@
 /* prof2png: the program.  The only code that reads argv, prints and exits. */
 #include <errno.h>
 #include <pthread.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -547,10 +548,18 @@ int main(int argc, char **argv)
     size_t len = dotlen;
     if (!want_dot) {
         p2p_diag_init(&d, o.output);
-        if (p2p_render(dot, dotlen, type, &pic, &len, &d)) {
+        p2p_render_opts ro = {.dpi = o.dpi, .max_pixels = o.max_pixels};
+        p2p_render_info ri;
+        if (p2p_render_with(dot, dotlen, type, &ro, &ri, &pic, &len, &d)) {
             rc = report(&d);
             goto out;
         }
+        if (!quiet && ri.dpi < ri.full_dpi)
+            fprintf(stderr,
+                    "prof2png: note: the picture would be %" PRIu32 "x%" PRIu32 " pixels at %.0f dpi; drawn at "
+                    "%.1f dpi, %" PRIu32 "x%" PRIu32 ", to stay within --max-pixels %llu (0: no bound; SVG "
+                    "or --max-nodes keep the text large)\n",
+                    ri.full_width, ri.full_height, ri.full_dpi, ri.dpi, ri.width, ri.height, o.max_pixels);
         /* PNG: prof2png's metadata in tEXt chunks (--info reads them) */
         if (strcmp(type, "png") == 0 && (rc = p2p_cli_png_meta(&o, total, &pic, &len)))
             goto out;

@@ -42,6 +42,8 @@ enum {
     OPT_INFO,
     OPT_MAX_NODES, /* issue 8 */
     OPT_JOBS,
+    OPT_DPI,
+    OPT_MAX_PIXELS,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +80,8 @@ static const struct option long_options[] = {
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"jobs", required_argument, NULL, OPT_JOBS},
+    {"dpi", required_argument, NULL, OPT_DPI},
+    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"path", required_argument, NULL, 'p'},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"compare-tolerance", required_argument, NULL, OPT_COMPARE_TOL},
@@ -138,6 +142,15 @@ void p2p_cli_usage(FILE *fp)
         "  -T, --type FMT          output format, overriding the extension: dot, gv,\n"
         "                          png, svg, pdf, ps, eps, jpg, gif, xdot, json, plain\n"
         "                          [default: from the extension of -o, else dot]\n"
+        "      --max-pixels N      PNG, JPEG, GIF: draw at a lower dpi when the\n"
+        "                          picture would have more than N pixels (width x\n"
+        "                          height; k and M suffixes: 100M is 100 million)\n"
+        "                          or a side over 32766; 0: no bound.  Text then\n"
+        "                          shrinks with the picture: for a readable view of\n"
+        "                          a big graph use SVG or --max-nodes.  DOT, SVG and\n"
+        "                          PDF are not affected [default: 100M]\n"
+        "      --dpi D             PNG, JPEG, GIF: dots per inch (within\n"
+        "                          --max-pixels) [default: 96]\n"
         "\n"
         "Pruning:\n"
         "  -n, --node-thres PCT    drop nodes below this percentage of the total\n"
@@ -357,6 +370,7 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
     o->depth = -1;
     o->jobs = p2p_cli_jobs_default();
     o->compare_tolerance = 0.001;
+    o->max_pixels = P2P_RENDER_MAX_PIXELS;
     /* the command line as given, for the PNG metadata (getopt_long
      * reorders argv) */
     o->argv = malloc(((size_t)argc + 1) * sizeof *o->argv);
@@ -473,6 +487,30 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
             if (end == arg || *end || errno || v < 1 || v > 64)
                 return usage_error(err, errsize, "--jobs: expected an integer from 1 to 64, found '%s'", arg);
             o->jobs = (int)v;
+            break;
+        }
+        case OPT_DPI: {
+            double v;
+            if (parse_double(arg, &v) || !(v >= 1 && v <= 10000))
+                return usage_error(err, errsize, "--dpi: expected a number from 1 to 10000, found '%s'", arg);
+            o->dpi = v;
+            break;
+        }
+        case OPT_MAX_PIXELS: {
+            /* N, or N followed by k (thousands) or M (millions) */
+            char *end;
+            errno = 0;
+            unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+            unsigned long long unit = 1;
+            if (arg[0] >= '0' && arg[0] <= '9' && (*end == 'k' || *end == 'M'))
+                unit = *end++ == 'k' ? 1000 : 1000000;
+            if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > 1000000000000ULL / unit ||
+                (v && v * unit < 10000))
+                return usage_error(err, errsize,
+                                   "--max-pixels: expected 0 or a number of pixels >= 10000 (k and M "
+                                   "suffixes allowed), found '%s'",
+                                   arg);
+            o->max_pixels = v * unit;
             break;
         }
         case 'p':

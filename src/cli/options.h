@@ -55,6 +55,9 @@ typedef struct p2p_cli_options {
     bool legend;                 /* --legend */
     const char *theme;           /* --theme FILE; NULL = -c decides */
     const char *info;            /* --info FILE.png; NULL = none */
+    /* issue 8: the size of raster pictures */
+    double dpi;                  /* --dpi D; 0 = Graphviz's 96 */
+    unsigned long long max_pixels; /* --max-pixels N; 0 = no bound */
     int argc;                    /* the command line, for the PNG metadata */
     char **argv;
 } p2p_cli_options;

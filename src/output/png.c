@@ -1,11 +1,13 @@
-/* PNG metadata through libpng: copy a PNG row by row (memory: one row),
- * adding text chunks, and read the text chunks of a PNG back.  Text that is
+/* PNG metadata: add text chunks to a PNG (its chunks copied as they are,
+ * the pixels never decoded), and read the text chunks of a PNG back through
+ * libpng.  Text that is
  * plain ASCII goes in tEXt chunks; anything else in iTXt (UTF-8). */
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <png.h>
+#include <zlib.h>
 
 #include "prof2png/output.h"
 #include "util/util.h"
@@ -16,9 +18,8 @@ const char *p2p_png_library_version(void)
 }
 
 typedef struct io {
-    const unsigned char *data; /* reading */
+    const unsigned char *data;
     size_t len, pos;
-    p2p_buf out;               /* writing */
     char error[200];
 } io;
 
@@ -45,19 +46,6 @@ static void read_mem(png_structp png, png_bytep dst, size_t n)
     s->pos += n;
 }
 
-static void write_mem(png_structp png, png_bytep src, size_t n)
-{
-    io *s = png_get_io_ptr(png);
-    p2p_buf_append(&s->out, src, n);
-    if (s->out.oom)
-        png_error(png, "out of memory");
-}
-
-static void flush_mem(png_structp png)
-{
-    (void)png;
-}
-
 static bool ascii(const char *s)
 {
     for (; *s; s++)
@@ -66,122 +54,112 @@ static bool ascii(const char *s)
     return true;
 }
 
-/* The rewrite state lives outside the setjmp frame's locals, so that
- * longjmp cannot leave it stale. */
-typedef struct rewrite {
-    io s;
-    png_structp rd, wr;
-    png_infop rinfo, rend, winfo;
-    png_bytep row;
-    png_text *texts;
-} rewrite;
-
-static int rewrite_run(rewrite *r, const p2p_png_text *add, size_t nadd)
+static uint32_t be32(const unsigned char *p)
 {
-    if (setjmp(png_jmpbuf(r->rd)))
-        return -1;
-    if (setjmp(png_jmpbuf(r->wr)))
-        return -1;
-    png_set_read_fn(r->rd, &r->s, read_mem);
-    png_set_write_fn(r->wr, &r->s, write_mem, flush_mem);
-    png_read_info(r->rd, r->rinfo);
-
-    png_uint_32 w, h;
-    int depth, color, interlace, compression, filter;
-    png_get_IHDR(r->rd, r->rinfo, &w, &h, &depth, &color, &interlace, &compression, &filter);
-    png_set_IHDR(r->wr, r->winfo, w, h, depth, color, interlace, compression, filter);
-    png_colorp palette;
-    int npalette;
-    if (png_get_PLTE(r->rd, r->rinfo, &palette, &npalette))
-        png_set_PLTE(r->wr, r->winfo, palette, npalette);
-    png_bytep trans;
-    int ntrans;
-    png_color_16p trans_color;
-    if (png_get_tRNS(r->rd, r->rinfo, &trans, &ntrans, &trans_color))
-        png_set_tRNS(r->wr, r->winfo, trans, ntrans, trans_color);
-    double gamma;
-    if (png_get_gAMA(r->rd, r->rinfo, &gamma))
-        png_set_gAMA(r->wr, r->winfo, gamma);
-    int intent;
-    if (png_get_sRGB(r->rd, r->rinfo, &intent))
-        png_set_sRGB(r->wr, r->winfo, intent);
-    png_uint_32 resx, resy;
-    int unit;
-    if (png_get_pHYs(r->rd, r->rinfo, &resx, &resy, &unit))
-        png_set_pHYs(r->wr, r->winfo, resx, resy, unit);
-
-    /* the texts already there, then ours */
-    png_textp old;
-    int nold = 0;
-    png_get_text(r->rd, r->rinfo, &old, &nold);
-    r->texts = calloc((size_t)nold + nadd + 1, sizeof *r->texts);
-    if (!r->texts)
-        png_error(r->rd, "out of memory");
-    for (int i = 0; i < nold; i++)
-        r->texts[i] = old[i];
-    for (size_t i = 0; i < nadd; i++) {
-        png_text *t = &r->texts[(size_t)nold + i];
-        t->key = (png_charp)add[i].key;
-        t->text = (png_charp)add[i].text;
-        t->compression = ascii(add[i].text) ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
-        if (t->compression == PNG_TEXT_COMPRESSION_NONE)
-            t->text_length = strlen(add[i].text);
-        else
-            t->itxt_length = strlen(add[i].text);
-    }
-    png_set_text(r->wr, r->winfo, r->texts, nold + (int)nadd);
-    png_write_info(r->wr, r->winfo);
-
-    int passes = png_set_interlace_handling(r->rd);
-    png_set_interlace_handling(r->wr);
-    png_read_update_info(r->rd, r->rinfo);
-    size_t rowbytes = png_get_rowbytes(r->rd, r->rinfo);
-    r->row = malloc(rowbytes ? rowbytes : 1);
-    if (!r->row)
-        png_error(r->rd, "out of memory");
-    for (int pass = 0; pass < passes; pass++) {
-        for (png_uint_32 y = 0; y < h; y++) {
-            png_read_row(r->rd, r->row, NULL);
-            png_write_row(r->wr, r->row);
-        }
-    }
-    png_read_end(r->rd, r->rend);
-    png_write_end(r->wr, NULL);
-    return 0;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Contract in output.h. */
+static void put32(p2p_buf *b, uint32_t v)
+{
+    unsigned char q[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+                          (unsigned char)v};
+    p2p_buf_append(b, q, 4);
+}
+
+/* A keyword as the PNG specification allows it (and libpng writes it): 1 to
+ * 79 printable Latin-1 characters, no leading, trailing or double space. */
+static bool valid_keyword(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < 1 || n > 79 || k[0] == ' ' || k[n - 1] == ' ')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c < 32 || (c > 126 && c < 161) || (c == ' ' && k[i + 1] == ' '))
+            return false;
+    }
+    return true;
+}
+
+/* Append a tEXt chunk (ASCII text) or an uncompressed iTXt chunk (UTF-8,
+ * no language tag), as libpng writes them. */
+static void put_text(p2p_buf *b, const p2p_png_text *t)
+{
+    bool plain = ascii(t->text);
+    size_t klen = strlen(t->key), tlen = strlen(t->text);
+    size_t n = klen + 1 + (plain ? 0 : 4) + tlen;
+    size_t at = b->len;
+    put32(b, (uint32_t)n);
+    p2p_buf_append(b, plain ? "tEXt" : "iTXt", 4);
+    p2p_buf_append(b, t->key, klen + 1);
+    if (!plain) /* compression flag and method, empty language and translated keyword */
+        p2p_buf_append(b, "\0\0\0\0", 4);
+    p2p_buf_append(b, t->text, tlen);
+    if (b->oom)
+        return;
+    uLong crc = crc32(0L, (const Bytef *)b->data + at + 4, (uInt)(n + 4));
+    put32(b, (uint32_t)crc);
+}
+
+/* Contract in output.h.  The chunks are checked (lengths against the bytes
+ * left, CRCs, IHDR first, image data, IEND) and copied as they are, the
+ * texts spliced in before the first IDAT, where libpng would write them:
+ * the pixels are not decoded, so the cost is that of copying the bytes. */
 int p2p_png_add_text(const void *png, size_t len, const p2p_png_text *add, size_t nadd, char **out,
                      size_t *outlen, p2p_diag *d)
 {
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    const unsigned char *p = png;
     *out = NULL;
     *outlen = 0;
-    rewrite r;
-    memset(&r, 0, sizeof r);
-    r.s.data = png;
-    r.s.len = len;
-    p2p_buf_init(&r.s.out);
-    r.rd = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r.s, on_error, on_warning);
-    r.wr = png_create_write_struct(PNG_LIBPNG_VER_STRING, &r.s, on_error, on_warning);
-    if (r.rd)
-        r.rinfo = png_create_info_struct(r.rd), r.rend = png_create_info_struct(r.rd);
-    if (r.wr)
-        r.winfo = png_create_info_struct(r.wr);
-    int rc = 0;
-    if (!r.rd || !r.wr || !r.rinfo || !r.rend || !r.winfo)
-        rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory starting libpng");
-    else if (rewrite_run(&r, add, nadd) != 0)
-        rc = p2p_diag_set(d, P2P_ERENDER, 0, -1, "cannot add the metadata to the PNG: %s",
-                          r.s.error[0] ? r.s.error : "libpng failed");
-    png_destroy_read_struct(r.rd ? &r.rd : NULL, r.rinfo ? &r.rinfo : NULL, r.rend ? &r.rend : NULL);
-    png_destroy_write_struct(r.wr ? &r.wr : NULL, r.winfo ? &r.winfo : NULL);
-    free(r.row);
-    free(r.texts);
-    if (rc) {
-        p2p_buf_free(&r.s.out);
-        return rc;
+    const char *why = NULL;
+    size_t idat = 0, end = 0;
+    if (len < 8 || memcmp(p, sig, 8) != 0)
+        why = "not a PNG file (no PNG signature)";
+    for (size_t pos = 8; !why && !end;) {
+        if (len - pos < 12) {
+            why = "the file ends in the middle of a chunk";
+            break;
+        }
+        uint32_t n = be32(p + pos);
+        const unsigned char *type = p + pos + 4;
+        if (n > 0x7fffffffu || n > len - pos - 12) {
+            why = n > 0x7fffffffu ? "a chunk length over 2^31-1" : "the file ends in the middle of a chunk";
+            break;
+        }
+        if ((uint32_t)crc32(0L, type, (uInt)n + 4) != be32(p + pos + 8 + n)) {
+            why = "a chunk with a bad CRC";
+            break;
+        }
+        if ((pos == 8) != (memcmp(type, "IHDR", 4) == 0) || (pos == 8 && n != 13))
+            why = "no IHDR chunk first";
+        else if (memcmp(type, "IDAT", 4) == 0 && !idat)
+            idat = pos;
+        else if (memcmp(type, "IEND", 4) == 0)
+            end = pos + 12 + n;
+        pos += 12 + (size_t)n;
     }
-    *out = p2p_buf_take(&r.s.out, outlen);
+    if (!why && !idat)
+        why = "no image data (IDAT) before IEND";
+    for (size_t i = 0; !why && i < nadd; i++)
+        if (!valid_keyword(add[i].key))
+            why = "an invalid text keyword";
+        else if (strlen(add[i].text) > 0x7fffff00u)
+            why = "a text over 2 GB";
+    if (why)
+        return p2p_diag_set(d, P2P_ERENDER, 0, -1, "cannot add the metadata to the PNG: %s", why);
+
+    p2p_buf b;
+    p2p_buf_init(&b);
+    p2p_buf_append(&b, p, idat);
+    for (size_t i = 0; i < nadd; i++)
+        put_text(&b, &add[i]);
+    p2p_buf_append(&b, p + idat, end - idat);
+    if (b.oom) {
+        p2p_buf_free(&b);
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory copying the PNG");
+    }
+    *out = p2p_buf_take(&b, outlen);
     if (!*out)
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory copying the PNG");
     return 0;
