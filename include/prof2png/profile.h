@@ -166,6 +166,16 @@ void *p2p_profile_alloc(p2p_profile *p, size_t size);
  * memory. */
 const char *p2p_profile_intern(p2p_profile *p, const char *s, size_t len);
 
+/* The same strings by entry, for a parser that keeps its own data per
+ * distinct name: the index of the entry for s[0..len) (created when new;
+ * entries are numbered from 0), P2P_NONE when out of memory; the entry's
+ * interned string and its length; and a uint32 the parser may keep in the
+ * entry (P2P_NONE in a new one; one parser per profile uses it). */
+uint32_t p2p_profile_name_index(p2p_profile *p, const char *s, size_t len);
+const char *p2p_profile_name_str(const p2p_profile *p, uint32_t i);
+size_t p2p_profile_name_len(const p2p_profile *p, uint32_t i);
+uint32_t *p2p_profile_name_val(p2p_profile *p, uint32_t i);
+
 /* printf into the profile's arena.  NULL when out of memory. */
 const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
