@@ -18,9 +18,10 @@ struct p2p_profile_index {
     uint32_t nids;
     bool ids_live;
     bool ids_failed;  /* out of memory building it: adding fails too */
-    /* the calls by (caller, callee): open addressing over call index + 1
-     * (0 = empty); the key is read back from the call itself */
-    uint32_t *calls;
+    /* the calls by (caller, callee): open addressing over (hash << 32 |
+     * call index + 1), 0 = empty; the key is read back from the call when
+     * the hash agrees */
+    uint64_t *calls;
     size_t ncallslots; /* 0 or a power of two */
 };
 
@@ -57,6 +58,7 @@ void p2p_profile_free(p2p_profile *p)
     p2p_vm_free(p->functions, (size_t)p->capfunctions * sizeof *p->functions);
     p2p_vm_free(p->calls, (size_t)p->capcalls * sizeof *p->calls);
     free(p->call_stats);
+    free(p->fn_stats);
     free(p->cycles);
     p2p_arena_free(p->arena);
     free(p);
@@ -196,9 +198,9 @@ static uint64_t call_key(p2p_fid caller, p2p_fid callee)
     return ((uint64_t)caller << 32) | callee;
 }
 
-static size_t call_slot(p2p_fid caller, p2p_fid callee, size_t mask)
+static uint64_t call_hash(p2p_fid caller, p2p_fid callee)
 {
-    return (size_t)p2p_hash_u64(call_key(caller, callee)) & mask;
+    return p2p_hash_u64(call_key(caller, callee)) & 0xffffffffu;
 }
 
 uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee)
@@ -207,13 +209,16 @@ uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid cal
     if (!x->ncallslots)
         return P2P_NONE;
     size_t mask = x->ncallslots - 1;
-    for (size_t j = call_slot(caller, callee, mask);; j = (j + 1) & mask) {
-        uint32_t v = x->calls[j];
+    uint64_t h = call_hash(caller, callee);
+    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+        uint64_t v = x->calls[j];
         if (!v)
             return P2P_NONE;
-        const p2p_call *k = &p->calls[v - 1];
-        if (k->caller == caller && k->callee == callee)
-            return v - 1;
+        if (v >> 32 == h) {
+            const p2p_call *k = &p->calls[(uint32_t)v - 1];
+            if (k->caller == caller && k->callee == callee)
+                return (uint32_t)v - 1;
+        }
     }
 }
 
@@ -224,14 +229,17 @@ static int call_table_room(p2p_profile *p)
     if ((size_t)(p->ncalls + 1) * 4 <= x->ncallslots * 3)
         return 0;
     size_t ns = x->ncallslots ? x->ncallslots * 2 : 256;
-    uint32_t *t = p2p_vm_zalloc(ns * sizeof *t);
+    uint64_t *t = p2p_vm_zalloc(ns * sizeof *t);
     if (!t)
         return -1;
-    for (uint32_t c = 0; c < p->ncalls; c++) {
-        size_t j = call_slot(p->calls[c].caller, p->calls[c].callee, ns - 1);
+    for (size_t i = 0; i < x->ncallslots; i++) {
+        uint64_t v = x->calls[i];
+        if (!v)
+            continue;
+        size_t j = (size_t)(v >> 32) & (ns - 1);
         while (t[j])
             j = (j + 1) & (ns - 1);
-        t[j] = c + 1;
+        t[j] = v;
     }
     p2p_vm_free(x->calls, x->ncallslots * sizeof *x->calls);
     x->calls = t;
@@ -261,10 +269,11 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
     c = p->ncalls;
     {
         p2p_profile_index *x = p->index;
-        size_t j = call_slot(caller, callee, x->ncallslots - 1);
+        uint64_t h = call_hash(caller, callee);
+        size_t j = (size_t)h & (x->ncallslots - 1);
         while (x->calls[j])
             j = (j + 1) & (x->ncallslots - 1);
-        x->calls[j] = c + 1;
+        x->calls[j] = h << 32 | (c + 1);
     }
     p2p_call *k = &p->calls[c];
     memset(k, 0, sizeof *k);
@@ -293,6 +302,20 @@ p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
         p->ncall_stats = n;
     }
     return &p->call_stats[c];
+}
+
+p2p_fn_stat *p2p_profile_fn_stat(p2p_profile *p, p2p_fid f)
+{
+    if (f >= p->nfn_stats) {
+        uint32_t n = p->capfunctions > f ? p->capfunctions : f + 1;
+        p2p_fn_stat *s = realloc(p->fn_stats, (size_t)n * sizeof *s);
+        if (!s)
+            return NULL;
+        memset(s + p->nfn_stats, 0, (size_t)(n - p->nfn_stats) * sizeof *s);
+        p->fn_stats = s;
+        p->nfn_stats = n;
+    }
+    return &p->fn_stats[f];
 }
 
 uint32_t p2p_profile_add_cycle(p2p_profile *p)
