@@ -96,19 +96,22 @@ typedef struct p2p_function {
     uint32_t cycle;       /* index into profile->cycles, P2P_NONE if none */
     double weight;        /* §7.1; valid when has_weight */
     p2p_events ev;
-    /* Optional, for the pstats reports (report.h), set by the pstats
-     * parser: `func_name` and `line` are the key (filename, line,
-     * func_name) parts (func_name NULL: not a pstats key); `prim_called`
-     * is cc, the primitive calls (`called` is nc); `in_stats`: the function
-     * has a stats entry of its own (a caller may have none), the
-     * `stats_order`-th in the merged stats dict's order. */
+} p2p_function;
+
+/* Optional, for the pstats reports (report.h), kept beside the functions
+ * (p2p_profile.fn_stats) and set by the pstats parser: `func_name` and
+ * `line` are the key (filename, line, func_name) parts (func_name NULL: not
+ * a pstats key); `prim_called` is cc, the primitive calls (`called` is nc);
+ * `in_stats`: the function has a stats entry of its own (a caller may have
+ * none), the `stats_order`-th in the merged stats dict's order. */
+typedef struct p2p_fn_stat {
     const char *func_name;
     int64_t line;
     int64_t prim_called;
     uint32_t stats_order;
     bool has_prim_called;
     bool in_stats;
-} p2p_function;
+} p2p_fn_stat;
 
 typedef struct p2p_cycle {
     p2p_fid *members;     /* in the order they joined */
@@ -145,6 +148,10 @@ typedef struct p2p_profile {
      * p2p_profile_call_stat() */
     p2p_call_stat *call_stats;
     uint32_t ncall_stats;
+    /* NULL, or the pstats data of functions [0, nfn_stats): see
+     * p2p_profile_fn_stat() */
+    p2p_fn_stat *fn_stats;
+    uint32_t nfn_stats;
     /* private */
     uint32_t capfunctions, capcalls, capcycles;
     p2p_profile_index *index;
@@ -165,6 +172,16 @@ void *p2p_profile_alloc(p2p_profile *p, size_t size);
  * always give the same pointer, owned by the profile.  NULL when out of
  * memory. */
 const char *p2p_profile_intern(p2p_profile *p, const char *s, size_t len);
+
+/* The same strings by entry, for a parser that keeps its own data per
+ * distinct name: the index of the entry for s[0..len) (created when new;
+ * entries are numbered from 0), P2P_NONE when out of memory; the entry's
+ * interned string and its length; and a uint32 the parser may keep in the
+ * entry (P2P_NONE in a new one; one parser per profile uses it). */
+uint32_t p2p_profile_name_index(p2p_profile *p, const char *s, size_t len);
+const char *p2p_profile_name_str(const p2p_profile *p, uint32_t i);
+size_t p2p_profile_name_len(const p2p_profile *p, uint32_t i);
+uint32_t *p2p_profile_name_val(p2p_profile *p, uint32_t i);
 
 /* printf into the profile's arena.  NULL when out of memory. */
 const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)
@@ -199,6 +216,17 @@ static inline const p2p_call_stat *p2p_call_stat_get(const p2p_profile *p, uint3
 /* The pstats statistics of call c, for writing (created with stat_n 0).
  * NULL when out of memory. */
 p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c);
+
+/* The pstats data of function f (all zero when it has none). */
+static inline const p2p_fn_stat *p2p_fn_stat_get(const p2p_profile *p, p2p_fid f)
+{
+    static const p2p_fn_stat none;
+    return f < p->nfn_stats ? &p->fn_stats[f] : &none;
+}
+
+/* The pstats data of function f, for writing (created all zero).  NULL when
+ * out of memory. */
+p2p_fn_stat *p2p_profile_fn_stat(p2p_profile *p, p2p_fid f);
 
 /* Append an empty cycle; returns its index or P2P_NONE (out of memory). */
 uint32_t p2p_profile_add_cycle(p2p_profile *p);

@@ -10,8 +10,19 @@
 
 struct p2p_profile_index {
     p2p_intern *names;
-    p2p_u64map ids;   /* int id, or the interned id pointer, -> fid */
-    p2p_u64map calls; /* (caller << 32 | callee) -> call index */
+    /* int id, or the interned id pointer, -> fid.  Built on the first
+     * lookup, not while a parser that never looks up adds functions: the
+     * functions [0, nids) are in it; once `ids_live` every new function goes
+     * in at once. */
+    p2p_u64map ids;
+    uint32_t nids;
+    bool ids_live;
+    bool ids_failed;  /* out of memory building it: adding fails too */
+    /* the calls by (caller, callee): open addressing over (hash << 32 |
+     * call index + 1), 0 = empty; the key is read back from the call when
+     * the hash agrees */
+    uint64_t *calls;
+    size_t ncallslots; /* 0 or a power of two */
 };
 
 p2p_profile *p2p_profile_new(p2p_id_kind kind)
@@ -28,7 +39,6 @@ p2p_profile *p2p_profile_new(p2p_id_kind kind)
     if (!p->index->names)
         goto fail;
     p2p_u64map_init(&p->index->ids);
-    p2p_u64map_init(&p->index->calls);
     return p;
 fail:
     p2p_profile_free(p);
@@ -42,12 +52,13 @@ void p2p_profile_free(p2p_profile *p)
     if (p->index) {
         p2p_intern_free(p->index->names);
         p2p_u64map_free(&p->index->ids);
-        p2p_u64map_free(&p->index->calls);
+        p2p_vm_free(p->index->calls, p->index->ncallslots * sizeof *p->index->calls);
         free(p->index);
     }
-    free(p->functions);
-    free(p->calls);
+    p2p_vm_free(p->functions, (size_t)p->capfunctions * sizeof *p->functions);
+    p2p_vm_free(p->calls, (size_t)p->capcalls * sizeof *p->calls);
     free(p->call_stats);
+    free(p->fn_stats);
     free(p->cycles);
     p2p_arena_free(p->arena);
     free(p);
@@ -72,18 +83,65 @@ const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)
     return s;
 }
 
+uint32_t p2p_profile_name_index(p2p_profile *p, const char *s, size_t len)
+{
+    return p2p_intern_index(p->index->names, s, len);
+}
+
+const char *p2p_profile_name_str(const p2p_profile *p, uint32_t i)
+{
+    return p2p_intern_str(p->index->names, i);
+}
+
+size_t p2p_profile_name_len(const p2p_profile *p, uint32_t i)
+{
+    return p2p_intern_len(p->index->names, i);
+}
+
+uint32_t *p2p_profile_name_val(p2p_profile *p, uint32_t i)
+{
+    return p2p_intern_val(p->index->names, i);
+}
+
 static uint64_t id_key_str(const char *id)
 {
     return (uint64_t)(uintptr_t)id;
 }
 
+static uint64_t id_key(const p2p_function *f)
+{
+    /* add_str() sets id_str (and an id of NULL keys as 0, as id_num 0) */
+    return f->id_str ? id_key_str(f->id_str) : (uint64_t)f->id_num;
+}
+
+/* Put the functions not yet in the id map in it.  0, or -1 when out of
+ * memory. */
+static int index_ids(const p2p_profile *p)
+{
+    p2p_profile_index *x = p->index;
+    x->ids_live = true;
+    if (x->ids_failed)
+        return -1;
+    for (; x->nids < p->nfunctions; x->nids++) {
+        if (p2p_u64map_put(&x->ids, id_key(&p->functions[x->nids]), x->nids) < 0) {
+            x->ids_failed = true;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 p2p_fid p2p_profile_find_int(const p2p_profile *p, int64_t id)
 {
+    if (p->index->nids < p->nfunctions && index_ids(p) < 0)
+        return P2P_NONE;
     return p2p_u64map_get(&p->index->ids, (uint64_t)id);
 }
 
 p2p_fid p2p_profile_find_str(const p2p_profile *p, const char *id)
 {
+    if (p->index->nids < p->nfunctions && index_ids(p) < 0)
+        return P2P_NONE;
     return p2p_u64map_get(&p->index->ids, id_key_str(id));
 }
 
@@ -93,15 +151,23 @@ static p2p_fid add_function(p2p_profile *p, uint64_t key, const char *name)
         if (p->capfunctions >= UINT32_MAX / 2)
             return P2P_NONE;
         uint32_t cap = p->capfunctions ? p->capfunctions * 2 : 64;
-        p2p_function *f = realloc(p->functions, (size_t)cap * sizeof *f);
+        p2p_function *f = p2p_vm_realloc(p->functions, (size_t)p->capfunctions * sizeof *f, (size_t)cap * sizeof *f);
         if (!f)
             return P2P_NONE;
         p->functions = f;
         p->capfunctions = cap;
     }
     p2p_fid fid = p->nfunctions;
-    if (p2p_u64map_put(&p->index->ids, key, fid) < 0)
+    p2p_profile_index *x = p->index;
+    if (x->ids_failed)
         return P2P_NONE;
+    if (x->ids_live) {
+        if (x->nids < fid && index_ids(p) < 0)
+            return P2P_NONE;
+        if (p2p_u64map_put(&x->ids, key, fid) < 0)
+            return P2P_NONE;
+        x->nids = fid + 1;
+    }
     p2p_function *f = &p->functions[fid];
     memset(f, 0, sizeof *f);
     f->name = name;
@@ -132,9 +198,53 @@ static uint64_t call_key(p2p_fid caller, p2p_fid callee)
     return ((uint64_t)caller << 32) | callee;
 }
 
+static uint64_t call_hash(p2p_fid caller, p2p_fid callee)
+{
+    return p2p_hash_u64(call_key(caller, callee)) & 0xffffffffu;
+}
+
 uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee)
 {
-    return p2p_u64map_get(&p->index->calls, call_key(caller, callee));
+    const p2p_profile_index *x = p->index;
+    if (!x->ncallslots)
+        return P2P_NONE;
+    size_t mask = x->ncallslots - 1;
+    uint64_t h = call_hash(caller, callee);
+    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+        uint64_t v = x->calls[j];
+        if (!v)
+            return P2P_NONE;
+        if (v >> 32 == h) {
+            const p2p_call *k = &p->calls[(uint32_t)v - 1];
+            if (k->caller == caller && k->callee == callee)
+                return (uint32_t)v - 1;
+        }
+    }
+}
+
+/* Room in the call table for one more call.  0, or -1 when out of memory. */
+static int call_table_room(p2p_profile *p)
+{
+    p2p_profile_index *x = p->index;
+    if ((size_t)(p->ncalls + 1) * 4 <= x->ncallslots * 3)
+        return 0;
+    size_t ns = x->ncallslots ? x->ncallslots * 2 : 256;
+    uint64_t *t = p2p_vm_zalloc(ns * sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < x->ncallslots; i++) {
+        uint64_t v = x->calls[i];
+        if (!v)
+            continue;
+        size_t j = (size_t)(v >> 32) & (ns - 1);
+        while (t[j])
+            j = (j + 1) & (ns - 1);
+        t[j] = v;
+    }
+    p2p_vm_free(x->calls, x->ncallslots * sizeof *x->calls);
+    x->calls = t;
+    x->ncallslots = ns;
+    return 0;
 }
 
 uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created)
@@ -148,15 +258,23 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
         if (p->capcalls >= UINT32_MAX / 2)
             return P2P_NONE;
         uint32_t cap = p->capcalls ? p->capcalls * 2 : 128;
-        p2p_call *n = realloc(p->calls, (size_t)cap * sizeof *n);
+        p2p_call *n = p2p_vm_realloc(p->calls, (size_t)p->capcalls * sizeof *n, (size_t)cap * sizeof *n);
         if (!n)
             return P2P_NONE;
         p->calls = n;
         p->capcalls = cap;
     }
-    c = p->ncalls;
-    if (p2p_u64map_put(&p->index->calls, call_key(caller, callee), c) < 0)
+    if (call_table_room(p) < 0)
         return P2P_NONE;
+    c = p->ncalls;
+    {
+        p2p_profile_index *x = p->index;
+        uint64_t h = call_hash(caller, callee);
+        size_t j = (size_t)h & (x->ncallslots - 1);
+        while (x->calls[j])
+            j = (j + 1) & (x->ncallslots - 1);
+        x->calls[j] = h << 32 | (c + 1);
+    }
     p2p_call *k = &p->calls[c];
     memset(k, 0, sizeof *k);
     k->caller = caller;
@@ -184,6 +302,20 @@ p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
         p->ncall_stats = n;
     }
     return &p->call_stats[c];
+}
+
+p2p_fn_stat *p2p_profile_fn_stat(p2p_profile *p, p2p_fid f)
+{
+    if (f >= p->nfn_stats) {
+        uint32_t n = p->capfunctions > f ? p->capfunctions : f + 1;
+        p2p_fn_stat *s = realloc(p->fn_stats, (size_t)n * sizeof *s);
+        if (!s)
+            return NULL;
+        memset(s + p->nfn_stats, 0, (size_t)(n - p->nfn_stats) * sizeof *s);
+        p->fn_stats = s;
+        p->nfn_stats = n;
+    }
+    return &p->fn_stats[f];
 }
 
 uint32_t p2p_profile_add_cycle(p2p_profile *p)

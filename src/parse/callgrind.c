@@ -19,10 +19,10 @@
  * converted; runs of ordinary self-cost lines (most of any file) take a
  * fast path that sums in registers, and everything else goes through the
  * general code, which warns.  Compressed names `(id)` resolve through arrays indexed by id
- * (a hash map takes ids that are huge or written with leading zeros).  Every
- * distinct name is hashed into a table of our own that also caches its
- * function index, so an uncompressed `fn=NAME` line costs one hash lookup and
- * a name is interned in the profile only the first time it is seen.
+ * (a hash map takes ids that are huge or written with leading zeros).  A
+ * function name is looked up once in the profile's name table, whose entry
+ * also keeps the function's index, so an uncompressed `fn=NAME` line costs
+ * one hash lookup.
  */
 #include <math.h>
 #include <stdint.h>
@@ -97,7 +97,7 @@ static const unsigned char *find_eol(const unsigned char *p, const unsigned char
     return p;
 }
 
-/* ---- distinct strings: function names and object paths ---------------- */
+/* ---- distinct object paths (function names are in the profile's table) -- */
 
 static inline uint64_t load64(const unsigned char *p)
 {
@@ -106,50 +106,12 @@ static inline uint64_t load64(const unsigned char *p)
     return v;
 }
 
-/* A fast 64-bit hash of a name for our own table (names average 100-200
- * bytes in big uncompressed files, and every fn=/cfn= line hashes one):
- * 16 bytes per 64x64->128-bit multiply. */
-static uint64_t name_hash(const unsigned char *s, size_t n)
-{
-#ifdef __SIZEOF_INT128__
-    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL;
-    uint64_t h = k2 ^ (uint64_t)n;
-    __uint128_t m;
-    while (n > 16) {
-        m = (__uint128_t)(load64(s) ^ k0) * (load64(s + 8) ^ h ^ k1);
-        h = (uint64_t)m ^ (uint64_t)(m >> 64);
-        s += 16;
-        n -= 16;
-    }
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        a = load64(s);
-        b = load64(s + n - 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        a = x;
-        b = y;
-    } else if (n > 0) {
-        a = (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
-    }
-    m = (__uint128_t)(a ^ k1 ^ h) * (b ^ k0);
-    h = (uint64_t)m ^ (uint64_t)(m >> 64);
-    m = (__uint128_t)(h ^ k2) * (h ^ k0 ^ (uint64_t)n);
-    return (uint64_t)m ^ (uint64_t)(m >> 64);
-#else
-    return p2p_hash_bytes(s, n);
-#endif
-}
-
 typedef struct strent {
     const char *raw;  /* the bytes as read (arena), for comparison */
     const char *val;  /* interned: the name, or the object's basename */
     uint32_t rawlen;
     uint32_t hlo;     /* low half of the hash, for rehashing */
-    bool repaired;    /* val differs from raw (bad UTF-8): may collide */
-    p2p_fid fid;      /* function of this name, P2P_NONE until first needed */
+    bool repaired;    /* val differs from raw (bad UTF-8) */
 } strent;
 
 typedef struct strtab {
@@ -217,7 +179,7 @@ typedef struct wstat {
 
 /* Per-input position state. */
 typedef struct pos {
-    uint32_t fn, cfn;            /* strtab index in names */
+    uint32_t fn, cfn;            /* entries of the profile's name table */
     const char *ob_mod, *cob_mod; /* basename of ob/cob, NULL = none */
     bool ob_set, cob_set;        /* the slot has been assigned */
 } pos;
@@ -229,7 +191,8 @@ typedef struct parser {
     const char *file;      /* current input's name */
     const p2p_input *in;   /* current input: parsed bytes are released */
     bool name_in_warnings; /* several inputs: say which one */
-    strtab names, objs;
+    strtab objs;
+    p2p_u64map repairs;    /* name entry with bad UTF-8 -> entry of its repair */
     idmap fn_ids, ob_ids;
     uint32_t name_empty, name_unknown;
     /* per input */
@@ -434,7 +397,7 @@ static const unsigned char *fix_utf8(parser *ps, const unsigned char *s, size_t 
  * out of memory. */
 static uint32_t strtab_get(parser *ps, strtab *t, const unsigned char *s, size_t n, bool basename)
 {
-    uint64_t hv = name_hash(s, n);
+    uint64_t hv = p2p_hash_name(s, n);
     uint64_t tag = hv & 0xffffffff00000000ULL;
     if (t->nslots) {
         size_t j = (size_t)hv & (t->nslots - 1);
@@ -513,7 +476,6 @@ static uint32_t strtab_get(parser *ps, strtab *t, const unsigned char *s, size_t
         ps->any_repaired = true;
         note(ps, W_UTF8, NULL, NULL);
     }
-    e->fid = P2P_NONE;
     size_t j = (size_t)hv & (t->nslots - 1);
     while (t->slots[j])
         j = (j + 1) & (t->nslots - 1);
@@ -586,17 +548,49 @@ static int idmap_define(parser *ps, idmap *m, const unsigned char *s, size_t n, 
     return p2p_u64map_put(&m->str, (uint64_t)(uintptr_t)key, idx);
 }
 
-/* The function of names entry `idx`, created (with `module`) when new. */
+/* A function name's entry in the profile's name table keeps (in its value)
+ * what the parser knows of it: */
+#define NAME_UNSEEN NONE32           /* not yet seen as a function name */
+#define NAME_REPAIRED (NONE32 - 1)   /* bad UTF-8: see ps->repairs; no function yet */
+#define NAME_SEEN (NONE32 - 2)       /* no function yet */
+/* (below these: the function's index) */
+
+/* The name entry for the bytes s[0..n) of a fn= line, checked for UTF-8 the
+ * first time.  NONE32 when out of memory. */
+static uint32_t name_get(parser *ps, const unsigned char *s, size_t n)
+{
+    uint32_t i = p2p_profile_name_index(ps->p, (const char *)s, n);
+    if (i == NONE32 || *p2p_profile_name_val(ps->p, i) != NAME_UNSEEN)
+        return i;
+    size_t vn = n;
+    const unsigned char *v = fix_utf8(ps, s, &vn);
+    if (!v)
+        return NONE32;
+    uint32_t mark = NAME_SEEN;
+    if (v != s) {
+        uint32_t r = p2p_profile_name_index(ps->p, (const char *)v, vn);
+        if (r == NONE32 || p2p_u64map_put(&ps->repairs, i, r) < 0)
+            return NONE32;
+        mark = NAME_REPAIRED;
+        ps->any_repaired = true;
+        note(ps, W_UTF8, NULL, NULL);
+    }
+    *p2p_profile_name_val(ps->p, i) = mark;
+    return i;
+}
+
+/* The function of name entry `idx`, created (with `module`) when new. */
 static p2p_fid function_of(parser *ps, uint32_t idx, const char *module)
 {
-    strent *e = &ps->names.e[idx];
-    if (e->fid != P2P_NONE)
-        return e->fid;
     p2p_profile *p = ps->p;
+    uint32_t mark = *p2p_profile_name_val(p, idx);
+    if (mark < NAME_SEEN)
+        return mark;
+    const char *name = p2p_profile_name_str(p, mark == NAME_REPAIRED ? p2p_u64map_get(&ps->repairs, idx) : idx);
     /* once a name has been repaired, two spellings can mean one name */
-    p2p_fid f = ps->any_repaired ? p2p_profile_find_str(p, e->val) : P2P_NONE;
+    p2p_fid f = ps->any_repaired ? p2p_profile_find_str(p, name) : P2P_NONE;
     if (f == P2P_NONE) {
-        f = p2p_profile_add_str(p, e->val, e->val);
+        f = p2p_profile_add_str(p, name, name);
         if (f == P2P_NONE)
             return P2P_NONE;
         p2p_function *fn = &p->functions[f];
@@ -605,7 +599,7 @@ static p2p_fid function_of(parser *ps, uint32_t idx, const char *module)
         fn->has_called = true;
         p2p_ev_set(&fn->ev, P2P_SAMPLES, 0.0);
     }
-    e->fid = f;
+    *p2p_profile_name_val(p, idx) = f;
     return f;
 }
 
@@ -850,12 +844,11 @@ static int position_line(parser *ps, const unsigned char **pp, const unsigned ch
         note(ps, W_LONG, start, start + 60);
         return LINE_OK;
     }
-    strtab *t = kind == K_FN ? &ps->names : &ps->objs;
     idmap *m = kind == K_FN ? &ps->fn_ids : &ps->ob_ids;
     uint32_t idx;
     bool none = false; /* the slot gets "no name" */
     if (has_name) {
-        idx = strtab_get(ps, t, name, len, kind == K_OB);
+        idx = kind == K_FN ? name_get(ps, name, len) : strtab_get(ps, &ps->objs, name, len, true);
         if (idx == NONE32)
             return oom(ps);
         if (id && idmap_define(ps, m, id, (size_t)(idend - id), idx) < 0)
@@ -1319,8 +1312,8 @@ int p2p_parse_callgrind(const p2p_input *inputs, size_t n, const p2p_parse_opts 
     p2p_ev_set(&ps.p->ev, P2P_SAMPLES, 0.0);
     ps.acc_fid = P2P_NONE;
     int rc = 0;
-    ps.name_empty = strtab_get(&ps, &ps.names, (const unsigned char *)"", 0, false);
-    ps.name_unknown = strtab_get(&ps, &ps.names, (const unsigned char *)"(unknown)", 9, false);
+    ps.name_empty = name_get(&ps, (const unsigned char *)"", 0);
+    ps.name_unknown = name_get(&ps, (const unsigned char *)"(unknown)", 9);
     if (ps.name_empty == NONE32 || ps.name_unknown == NONE32)
         rc = oom(&ps);
     for (size_t i = 0; i < n && !rc; i++)
@@ -1332,8 +1325,8 @@ int p2p_parse_callgrind(const p2p_input *inputs, size_t n, const p2p_parse_opts 
             d->file = n == 1 ? inputs[0].name : NULL;
         rc = p2p_diag_set(d, P2P_EUSAGE, 0, -1, "--event: no event '%s': the input has no 'events:' line", o->event);
     }
-    strtab_free(&ps.names);
     strtab_free(&ps.objs);
+    p2p_u64map_free(&ps.repairs);
     idmap_free(&ps.fn_ids);
     idmap_free(&ps.ob_ids);
     free(ps.fixbuf);

@@ -564,8 +564,11 @@ static p2p_fid function_of(pst *s, uint32_t k)
     if (f == P2P_NONE)
         return P2P_NONE;
     s->prof->functions[f].filename = kk->filename;
-    s->prof->functions[f].func_name = kk->func;
-    s->prof->functions[f].line = kk->line;
+    p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, f);
+    if (!st)
+        return P2P_NONE;
+    st->func_name = kk->func;
+    st->line = kk->line;
     kk->fid = f;
     return f;
 }
@@ -591,10 +594,13 @@ static int build(pst *s, double total_tt)
         p2p_function *f = &p->functions[callee];
         f->called = to_count(e->nc);
         f->has_called = true;
-        f->prim_called = to_count(e->cc);
-        f->has_prim_called = true;
-        f->in_stats = true;
-        f->stats_order = i;
+        p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
+        if (!st)
+            return nomem(s);
+        st->prim_called = to_count(e->cc);
+        st->has_prim_called = true;
+        st->in_stats = true;
+        st->stats_order = i;
         p2p_ev_set(&f->ev, P2P_TOTAL_TIME, e->ct);
         p2p_ev_set(&f->ev, P2P_TIME, e->tt);
         p->ev.v[P2P_TIME] += e->tt;

@@ -317,29 +317,29 @@ static void put_rjust(rep *r, const char *s, size_t w)
 
 /* func_std_string(): "{built-in method x}" for ('~', 0, '<built-in method
  * x>'), the bare name for other ('~', 0, name), else "file:line(name)". */
-static const char *std_string(rep *r, const p2p_function *f)
+static const char *std_string(rep *r, const p2p_function *f, const p2p_fn_stat *fs)
 {
-    if (!r->pstats || !f->func_name)
+    if (!r->pstats || !fs->func_name)
         return f->name;
     const char *fn = f->filename ? f->filename : "";
-    if (strcmp(fn, "~") == 0 && f->line == 0) {
-        size_t n = strlen(f->func_name);
-        if (n >= 2 && f->func_name[0] == '<' && f->func_name[n - 1] == '>') {
+    if (strcmp(fn, "~") == 0 && fs->line == 0) {
+        size_t n = strlen(fs->func_name);
+        if (n >= 2 && fs->func_name[0] == '<' && fs->func_name[n - 1] == '>') {
             char *s = p2p_arena_alloc(r->arena, n + 1);
             if (s) {
                 s[0] = '{';
-                memcpy(s + 1, f->func_name + 1, n - 2);
+                memcpy(s + 1, fs->func_name + 1, n - 2);
                 s[n - 1] = '}';
                 s[n] = '\0';
             }
             return s;
         }
-        return f->func_name;
+        return fs->func_name;
     }
-    size_t n = strlen(fn) + strlen(f->func_name) + 32;
+    size_t n = strlen(fn) + strlen(fs->func_name) + 32;
     char *s = p2p_arena_alloc(r->arena, n);
     if (s)
-        snprintf(s, n, "%s:%lld(%s)", fn, (long long)f->line, f->func_name);
+        snprintf(s, n, "%s:%lld(%s)", fn, (long long)fs->line, fs->func_name);
     return s;
 }
 
@@ -430,7 +430,7 @@ static int cmp_row_idx(const rep *r, uint32_t a, uint32_t b)
 
 static int cmp_stats_order(const rep *r, uint32_t a, uint32_t b)
 {
-    uint32_t x = r->p->functions[r->rows[a].f].stats_order, y = r->p->functions[r->rows[b].f].stats_order;
+    uint32_t x = p2p_fn_stat_get(r->p, r->rows[a].f)->stats_order, y = p2p_fn_stat_get(r->p, r->rows[b].f)->stats_order;
     return (x > y) - (x < y);
 }
 
@@ -438,13 +438,14 @@ static int cmp_stats_order(const rep *r, uint32_t a, uint32_t b)
 static int cmp_keys(const rep *r, p2p_fid a, p2p_fid b)
 {
     const p2p_function *x = &r->p->functions[a], *y = &r->p->functions[b];
+    const p2p_fn_stat *xs = p2p_fn_stat_get(r->p, a), *ys = p2p_fn_stat_get(r->p, b);
     int c = cmp_str(x->filename, y->filename);
     if (c)
         return c;
-    if (r->pstats && x->func_name && y->func_name) {
-        if (x->line != y->line)
-            return x->line < y->line ? -1 : 1;
-        return cmp_str(x->func_name, y->func_name);
+    if (r->pstats && xs->func_name && ys->func_name) {
+        if (xs->line != ys->line)
+            return xs->line < ys->line ? -1 : 1;
+        return cmp_str(xs->func_name, ys->func_name);
     }
     c = strcmp(x->name, y->name);
     return c ? c : (a > b) - (a < b);
@@ -461,10 +462,11 @@ static int make_rows(rep *r)
         return nomem(r);
     for (p2p_fid i = 0; i < p->nfunctions; i++) {
         const p2p_function *f = &p->functions[i];
-        if (!(r->std[i] = std_string(r, f)))
+        const p2p_fn_stat *fs = p2p_fn_stat_get(p, i);
+        if (!(r->std[i] = std_string(r, f, fs)))
             return nomem(r);
         r->stdw[i] = py_len(r, r->std[i]);
-        bool take = r->pstats ? f->in_stats : !f->removed || r->o->filtered_by;
+        bool take = r->pstats ? fs->in_stats : !f->removed || r->o->filtered_by;
         if (!take)
             continue;
         row *w = &r->rows[r->nrows];
@@ -472,13 +474,13 @@ static int make_rows(rep *r)
         w->f = i;
         if (r->pstats) {
             w->nc = (double)f->called;
-            w->cc = f->has_prim_called ? (double)f->prim_called : w->nc;
+            w->cc = fs->has_prim_called ? (double)fs->prim_called : w->nc;
             w->tt = ev_or(&f->ev, P2P_TIME, 0.0);
             w->ct = ev_or(&f->ev, P2P_TOTAL_TIME, 0.0);
             w->has_calls = true;
             w->file = f->filename;
-            w->line = f->line;
-            w->fname = f->func_name;
+            w->line = fs->line;
+            w->fname = fs->func_name;
         } else {
             w->has_calls = f->has_called;
             w->nc = w->cc = f->has_called ? (double)f->called : 0.0;
@@ -510,7 +512,8 @@ static int make_rows(rep *r)
         }
         for (uint32_t i = 0; i < r->nrows; i++) {
             const p2p_function *f = &p->functions[r->rows[idx[i]].f];
-            h[i] = p2p_py2_key_hash(f->filename ? f->filename : "", f->line, f->func_name ? f->func_name : f->name);
+            const p2p_fn_stat *fs = p2p_fn_stat_get(p, r->rows[idx[i]].f);
+            h[i] = p2p_py2_key_hash(f->filename ? f->filename : "", fs->line, fs->func_name ? fs->func_name : f->name);
         }
         int rc = p2p_py2_dict_order(h, r->nrows, order);
         for (uint32_t i = 0; rc == 0 && i < r->nrows; i++)
@@ -727,10 +730,12 @@ static void print_header(rep *r)
     for (uint32_t b = 0; b < r->nrows && r->pstats; b++) {
         p2p_fid f = r->rows[r->dict_order[b]].f;
         for (uint32_t k = r->in_off[f]; k < r->in_off[f + 1]; k++) {
-            const p2p_function *g = &p->functions[p->calls[r->in_calls[k]].caller];
-            if (g->func_name && g->line == 0 && cmp_str(g->filename, "jprofile") == 0 &&
-                strcmp(g->func_name, "profiler") == 0) {
-                p2p_buf_printf(&r->out, "         %s\n", p->functions[f].func_name);
+            p2p_fid gi = p->calls[r->in_calls[k]].caller;
+            const p2p_function *g = &p->functions[gi];
+            const p2p_fn_stat *gs = p2p_fn_stat_get(p, gi);
+            if (gs->func_name && gs->line == 0 && cmp_str(g->filename, "jprofile") == 0 &&
+                strcmp(gs->func_name, "profiler") == 0) {
+                p2p_buf_printf(&r->out, "         %s\n", p2p_fn_stat_get(p, f)->func_name);
                 break;
             }
         }

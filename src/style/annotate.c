@@ -110,8 +110,9 @@ static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_fu
     if (f->filename && f->filename[0]) {
         p2p_buf_puts(b, "\nfile: ");
         put_capped(b, f->filename, 1000);
-        if (f->func_name && f->line > 0)
-            p2p_buf_printf(b, ":%" PRId64, f->line);
+        const p2p_fn_stat *fs = p2p_fn_stat_get(p, (p2p_fid)(f - p->functions));
+        if (fs->func_name && fs->line > 0)
+            p2p_buf_printf(b, ":%" PRId64, fs->line);
     }
     const char *unit = time_unit(p);
     put_share(b, "total time", &f->ev, P2P_TOTAL_TIME, P2P_TOTAL_TIME_RATIO, unit, tf);
@@ -187,7 +188,8 @@ static void put_escaped(p2p_buf *b, const char *s, bool keep_slash)
 
 /* The link of f, or NULL (with *oom false) when the template needs a file
  * that f lacks. */
-static const char *node_href(p2p_graph *g, const p2p_function *f, const char *tmpl, p2p_buf *b, bool *oom)
+static const char *node_href(p2p_graph *g, const p2p_function *f, const p2p_fn_stat *fs, const char *tmpl, p2p_buf *b,
+                             bool *oom)
 {
     *oom = false;
     b->len = 0;
@@ -202,11 +204,11 @@ static const char *node_href(p2p_graph *g, const p2p_function *f, const char *tm
             put_escaped(b, f->filename, true);
             p += 6;
         } else if (strncmp(p, "{line}", 6) == 0) {
-            if (f->func_name && f->line > 0)
-                p2p_buf_printf(b, "%" PRId64, f->line);
+            if (fs->func_name && fs->line > 0)
+                p2p_buf_printf(b, "%" PRId64, fs->line);
             p += 6;
         } else if (strncmp(p, "{name}", 6) == 0) {
-            put_escaped(b, f->func_name ? f->func_name : f->name, false);
+            put_escaped(b, fs->func_name ? fs->func_name : f->name, false);
             p += 6;
         } else if (strncmp(p, "{module}", 8) == 0) {
             if (f->module)
@@ -277,7 +279,7 @@ int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_op
             }
             if (ao->href) {
                 bool failed;
-                const char *url = node_href(g, f, ao->href, &b, &failed);
+                const char *url = node_href(g, f, p2p_fn_stat_get(p, a), ao->href, &b, &failed);
                 if (failed || (url && (set_attr(g, s, "URL", url) || set_attr(g, s, "target", "_top"))))
                     goto oom;
             }

@@ -2,10 +2,97 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "util.h"
 
+/* Blocks start at BLOCK_SIZE and double up to BLOCK_MAX, so that a big
+ * profile's strings take a few large blocks (huge pages, see
+ * p2p_vm_realloc) while a small one stays small. */
 #define BLOCK_SIZE (64 * 1024)
+#define BLOCK_MAX (4 * 1024 * 1024)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Blocks of at least this size are mapped (and grown with mremap) rather
+ * than malloc'd: growing one moves no bytes, and freeing one returns its
+ * memory at once. */
+#define VM_MIN ((size_t)1 << 20)
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+/* The length mapped for `size` bytes: whole huge pages from 2 MiB on, so
+ * that the kernel places the mapping on a huge-page boundary (the tail
+ * beyond `size` is never touched and costs no memory). */
+static size_t vm_len(size_t size)
+{
+    return size >= HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : size;
+}
+#endif
+
+void *p2p_vm_realloc(void *p, size_t old, size_t size)
+{
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+    if (size >= VM_MIN) {
+        void *q;
+        if (p && old >= VM_MIN) {
+            q = vm_len(old) == vm_len(size) ? p : mremap(p, vm_len(old), vm_len(size), MREMAP_MAYMOVE);
+        } else {
+            q = mmap(NULL, vm_len(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (q != MAP_FAILED && p) {
+                memcpy(q, p, old < size ? old : size);
+                free(p);
+            }
+        }
+        if (q == MAP_FAILED)
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        /* a hint, on the whole mapping (part of one would split it, and
+         * mremap works on one piece only): big arrays touched all over
+         * then fault once per 2 MiB instead of per 4 KiB */
+        if (size >= HUGE_PAGE)
+            (void)madvise(q, vm_len(size), MADV_HUGEPAGE);
+#endif
+        return q;
+    }
+    if (p && old >= VM_MIN) {
+        /* shrinking below the threshold */
+        void *q = malloc(size ? size : 1);
+        if (!q)
+            return NULL;
+        memcpy(q, p, size);
+        munmap(p, vm_len(old));
+        return q;
+    }
+#else
+    (void)old;
+#endif
+    return realloc(p, size ? size : 1);
+}
+
+void *p2p_vm_zalloc(size_t size)
+{
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+    if (size >= VM_MIN)
+        return p2p_vm_realloc(NULL, 0, size); /* fresh pages are zero */
+#endif
+    return calloc(1, size ? size : 1);
+}
+
+void p2p_vm_free(void *p, size_t size)
+{
+    if (!p)
+        return;
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+    if (size >= VM_MIN) {
+        munmap(p, vm_len(size));
+        return;
+    }
+#else
+    (void)size;
+#endif
+    free(p);
+}
 
 typedef struct block {
     struct block *next;
@@ -15,6 +102,7 @@ typedef struct block {
 
 struct p2p_arena {
     block *head;
+    size_t next; /* size of the next ordinary block */
 };
 
 p2p_arena *p2p_arena_new(void)
@@ -29,7 +117,11 @@ void p2p_arena_free(p2p_arena *a)
     block *b = a->head;
     while (b) {
         block *n = b->next;
+#ifdef P2P_ARENA_MALLOC
         free(b);
+#else
+        p2p_vm_free(b, sizeof(block) + b->size);
+#endif
         b = n;
     }
     free(a);
@@ -49,13 +141,19 @@ static void *bump(p2p_arena *a, size_t size, size_t align)
     if (!b || off > b->size || b->size - off < size) {
         /* large objects get a block of their own, kept behind the head so the
          * head's free space is not wasted */
-        size_t bs = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
-        block *nb = malloc(sizeof(block) + bs);
+        size_t ordinary = a->next ? a->next : BLOCK_SIZE;
+        bool own = size > ordinary / 4 - sizeof(block);
+        size_t bs = own ? size : ordinary - sizeof(block);
+        block *nb = p2p_vm_realloc(NULL, 0, sizeof(block) + bs);
         if (!nb)
             return NULL;
         nb->size = bs;
         nb->used = 0;
-        if (bs != BLOCK_SIZE && b) {
+        if (!own) {
+            if (ordinary < BLOCK_MAX)
+                a->next = ordinary * 2;
+        }
+        if (own && b) {
             nb->next = b->next;
             b->next = nb;
         } else {

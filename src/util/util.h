@@ -20,6 +20,17 @@ void *p2p_arena_alloc(p2p_arena *a, size_t size);
 char *p2p_arena_strndup(p2p_arena *a, const char *s, size_t n);
 char *p2p_arena_vprintf(p2p_arena *a, const char *fmt, va_list ap);
 
+/* Big arrays: p (NULL, or from p2p_vm_realloc with size `old`) grown or
+ * shrunk to `size` bytes, contents kept, new bytes unspecified; NULL when
+ * out of memory (p is then untouched).  Large ones are mapped (asking for
+ * huge pages) and grown with mremap (no copy), and their new bytes are
+ * then zero.  Free with
+ * p2p_vm_free(p, the last size). */
+void *p2p_vm_realloc(void *p, size_t old, size_t size);
+void p2p_vm_free(void *p, size_t size);
+/* A zeroed big array of `size` bytes (free with p2p_vm_free), or NULL. */
+void *p2p_vm_zalloc(size_t size);
+
 /* ---- growable byte buffer -------------------------------------------- */
 typedef struct p2p_buf {
     char *data;
@@ -44,6 +55,14 @@ p2p_intern *p2p_intern_new(p2p_arena *strings);
 void p2p_intern_free(p2p_intern *t);
 /* The unique NUL-terminated copy of s[0..n), NULL when out of memory. */
 const char *p2p_intern_get(p2p_intern *t, const char *s, size_t n);
+/* The same by entry: the index of the entry for s[0..n) (entries are
+ * numbered from 0 in the order they are made), UINT32_MAX when out of
+ * memory; its string and length; and a value the caller may keep with it
+ * (UINT32_MAX in a new entry). */
+uint32_t p2p_intern_index(p2p_intern *t, const char *s, size_t n);
+const char *p2p_intern_str(const p2p_intern *t, uint32_t i);
+size_t p2p_intern_len(const p2p_intern *t, uint32_t i);
+uint32_t *p2p_intern_val(p2p_intern *t, uint32_t i);
 
 /* ---- uint64 -> uint32 hash map ---------------------------------------- */
 typedef struct p2p_u64map {
@@ -60,6 +79,8 @@ uint32_t p2p_u64map_get(const p2p_u64map *m, uint64_t key);
 int p2p_u64map_put(p2p_u64map *m, uint64_t key, uint32_t val);
 
 uint64_t p2p_hash_bytes(const void *s, size_t n);
+/* A faster hash of longer strings (names), not the same as p2p_hash_bytes. */
+uint64_t p2p_hash_name(const void *s, size_t n);
 static inline uint64_t p2p_hash_u64(uint64_t x)
 {
     x ^= x >> 33;
