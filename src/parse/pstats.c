@@ -192,6 +192,35 @@ static const char *string_of(pst *s, p2p_mval *v)
     return t;
 }
 
+/* The interned "module:line:func" of a key, or NULL when out of memory. */
+static const char *make_name(pst *s, const char *filename, int64_t line, const char *func)
+{
+    size_t ms, ml;
+    module_of(filename, strlen(filename), &ms, &ml); /* repaired: not fv->len */
+    /* "%s:%d:%s" % (module, line, func), without printf (hot) */
+    char num[24];
+    size_t nl = 0;
+    uint64_t mag = line < 0 ? 0 - (uint64_t)line : (uint64_t)line;
+    do {
+        num[sizeof num - 1 - nl++] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (line < 0)
+        num[sizeof num - 1 - nl++] = '-';
+    p2p_buf_append(&s->buf, filename + ms, ml);
+    p2p_buf_putc(&s->buf, ':');
+    p2p_buf_append(&s->buf, num + sizeof num - nl, nl);
+    p2p_buf_putc(&s->buf, ':');
+    p2p_buf_puts(&s->buf, func);
+    if (s->buf.oom) {
+        s->buf.len = 0;
+        return NULL;
+    }
+    const char *name = p2p_profile_intern(s->prof, s->buf.data, s->buf.len);
+    s->buf.len = 0;
+    return name;
+}
+
 /* The key index of a (filename, line, funcname) tuple node; the node's aux
  * caches it (key index + 1).  Only tuples carry a key index: a string's aux
  * is a string_of() index. */
@@ -256,27 +285,7 @@ static int key_of(pst *s, p2p_mval *k, uint32_t *out)
         }
     }
 
-    size_t ms, ml;
-    module_of(filename, strlen(filename), &ms, &ml); /* repaired: not fv->len */
-    /* "%s:%d:%s" % (module, line, func), without printf (hot) */
-    char num[24];
-    size_t nl = 0;
-    uint64_t mag = line < 0 ? 0 - (uint64_t)line : (uint64_t)line;
-    do {
-        num[sizeof num - 1 - nl++] = (char)('0' + mag % 10);
-        mag /= 10;
-    } while (mag);
-    if (line < 0)
-        num[sizeof num - 1 - nl++] = '-';
-    p2p_buf_append(&s->buf, filename + ms, ml);
-    p2p_buf_putc(&s->buf, ':');
-    p2p_buf_append(&s->buf, num + sizeof num - nl, nl);
-    p2p_buf_putc(&s->buf, ':');
-    p2p_buf_puts(&s->buf, func);
-    if (s->buf.oom)
-        return nomem(s);
-    const char *name = p2p_profile_intern(s->prof, s->buf.data, s->buf.len);
-    s->buf.len = 0;
+    const char *name = make_name(s, filename, line, func);
     if (!name || !RESERVE(s, keys, nkeys, capkeys))
         return nomem(s);
     uint32_t i = s->nkeys++;
@@ -580,6 +589,29 @@ static int64_t to_count(double x)
     return (int64_t)x;
 }
 
+/* A caller that has no stats entry of its own (a hand-edited or filtered
+ * file) makes gprof2dot fail an assertion.  Draw it instead, with no self
+ * time and the time of the calls it makes as its total. */
+static void draw_orphans(p2p_profile *p)
+{
+    uint32_t orphans = 0;
+    for (p2p_fid i = 0; i < p->nfunctions; i++) {
+        p2p_function *f = &p->functions[i];
+        if (p2p_ev_has(&f->ev, P2P_TIME))
+            continue;
+        double total = 0.0;
+        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next)
+            if (p2p_ev_has(&p->calls[c].ev, P2P_TOTAL_TIME))
+                total += p->calls[c].ev.v[P2P_TOTAL_TIME];
+        p2p_ev_set(&f->ev, P2P_TIME, 0.0);
+        p2p_ev_set(&f->ev, P2P_TOTAL_TIME, total);
+        if (orphans++ == 0)
+            p2p_profile_warn(p, "%s is a caller with no stats entry of its own; drawn with no self time", f->name);
+    }
+    if (orphans > 1)
+        p2p_profile_warn(p, "%u callers have no stats entry of their own", orphans);
+}
+
 /* gprof2dot's PstatsParser.parse() over the merged table. */
 static int build(pst *s, double total_tt)
 {
@@ -641,26 +673,587 @@ static int build(pst *s, double total_tt)
             }
         }
     }
-    /* A caller that has no stats entry of its own (a hand-edited or filtered
-     * file) makes gprof2dot fail an assertion.  Draw it instead, with no self
-     * time and the time of the calls it makes as its total. */
-    uint32_t orphans = 0;
-    for (p2p_fid i = 0; i < p->nfunctions; i++) {
-        p2p_function *f = &p->functions[i];
-        if (p2p_ev_has(&f->ev, P2P_TIME))
-            continue;
-        double total = 0.0;
-        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next)
-            if (p2p_ev_has(&p->calls[c].ev, P2P_TOTAL_TIME))
-                total += p->calls[c].ev.v[P2P_TOTAL_TIME];
-        p2p_ev_set(&f->ev, P2P_TIME, 0.0);
-        p2p_ev_set(&f->ev, P2P_TOTAL_TIME, total);
-        if (orphans++ == 0)
-            p2p_profile_warn(p, "%s is a caller with no stats entry of its own; drawn with no self time", f->name);
-    }
-    if (orphans > 1)
-        p2p_profile_warn(p, "%u callers have no stats entry of their own", orphans);
+    draw_orphans(p);
     return 0;
+}
+
+/* ---- the fast path ----------------------------------------------------------
+ * One input file, read straight into the profile in one pass over its bytes,
+ * with no marshal tree and no merge table.  It takes only what well-formed
+ * files hold (tuples, lists, dicts, ints, floats, bools, strings and
+ * back-references to them, in the pstats shape) and gives up at the first
+ * thing it does not take: any error, a code object, a key written twice,
+ * bytes to repair, a warning, too much work through back-references.  Then
+ * the profile is thrown away and the general path above reads the file
+ * again, and reports whatever is wrong.  So the fast path reports nothing;
+ * its one duty is to build the very profile build() builds whenever it
+ * finishes.
+ *
+ * Back-references need no tree: the reference table holds the offset of
+ * each registered object, and a reference is read by reading the bytes at
+ * that offset again (a "replay", which registers nothing).  Replays are
+ * bounded by the input size; the string and key a table slot stands for
+ * are cached in the slot, so a shared name costs one lookup. */
+
+#define FAST_INTERNED 0x80000000u /* fval.slot: an index into the 't' table */
+#define FAST_MAX_OPEN 8
+
+typedef struct fref {
+    uint32_t off; /* the registered object's type byte */
+    uint32_t aux; /* 0, or 1 + its string (strs) or key index */
+} fref;
+
+typedef struct fcur {
+    size_t pos;
+    bool replay; /* reading a referenced object again: register nothing */
+} fcur;
+
+typedef struct fkey {
+    const char *filename, *func;
+    int64_t line;
+    uint32_t hnext;
+    uint32_t stamp; /* 1 + the last entry whose callers named it */
+    bool entry;     /* its stats entry has been read */
+} fkey;
+
+typedef struct fval {
+    uint8_t type;  /* p2p_mtype */
+    uint8_t code;  /* type byte without FLAG_REF (of the referenced object) */
+    bool via_ref;
+    bool pushed;   /* an open container on the pending stack */
+    uint32_t off;  /* the object's type byte (the referenced one) */
+    uint32_t slot; /* its reference slot, or NONE32 */
+    uint32_t len;  /* string bytes, or items (dicts: 0) */
+    union {
+        int64_t i;
+        double f;
+        const char *s;
+    } u;
+    fcur items; /* containers: where the next item is */
+} fval;
+
+typedef struct fast {
+    pst *s;
+    const unsigned char *data;
+    size_t size;
+    fref *refs;
+    uint32_t nrefs, caprefs;
+    fref *interned;
+    uint32_t ninterned, capinterned;
+    fkey *keys;
+    uint32_t nkeys, capkeys;
+    p2p_u64map keymap;
+    uint32_t open[FAST_MAX_OPEN]; /* slots of the registered containers being read */
+    int nopen;
+    int64_t replay_left;
+    bool warned;
+    void *grown; /* RESERVE's temporary */
+} fast;
+
+static uint32_t f_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t f_u64(const unsigned char *p)
+{
+    return (uint64_t)f_u32(p) | (uint64_t)f_u32(p + 4) << 32;
+}
+
+static bool f_register(fast *f, size_t start)
+{
+    if (f->nrefs >= 0x7ffffffeu || !RESERVE(f, refs, nrefs, caprefs))
+        return false;
+    f->refs[f->nrefs].off = (uint32_t)start;
+    f->refs[f->nrefs].aux = 0;
+    f->nrefs++;
+    return true;
+}
+
+static uint32_t *f_aux(fast *f, uint32_t slot)
+{
+    if (slot == NONE32)
+        return NULL;
+    if (slot & FAST_INTERNED)
+        return &f->interned[slot & ~FAST_INTERNED].aux;
+    return &f->refs[slot].aux;
+}
+
+#define FAST_REF 0xff /* fval.type of a back-reference not yet followed */
+
+/* Read the head of one object at c: a scalar or string whole, a container
+ * up to its first item (v->items), a back-reference as FAST_REF (v->slot,
+ * v->len: which table).  false: give up. */
+static bool f_rd1(fast *f, fcur *c, fval *v)
+{
+    const unsigned char *d = f->data;
+    if (c->pos >= f->size)
+        return false;
+    size_t start = c->pos;
+    unsigned char b = d[c->pos++];
+    int t = b & 0x7f;
+    bool reg = (b & 0x80) && !c->replay;
+    size_t left = f->size - c->pos;
+    v->via_ref = false;
+    v->pushed = false;
+    v->off = (uint32_t)start;
+    v->code = (uint8_t)t;
+    v->slot = NONE32;
+    v->len = 0;
+    switch (t) {
+    case 'r':
+    case 'R':
+        if (left < 4)
+            return false;
+        v->type = FAST_REF;
+        v->slot = f_u32(d + c->pos);
+        c->pos += 4;
+        return true;
+    case 'T':
+    case 'F':
+        v->type = P2P_M_BOOL;
+        v->u.i = t == 'T';
+        return true; /* never registered */
+    case 'i':
+        if (left < 4)
+            return false;
+        v->type = P2P_M_INT;
+        v->u.i = (int32_t)f_u32(d + c->pos);
+        c->pos += 4;
+        break;
+    case 'I':
+    case 'g':
+        if (left < 8)
+            return false;
+        if (t == 'I') {
+            v->type = P2P_M_INT;
+            v->u.i = (int64_t)f_u64(d + c->pos);
+        } else {
+            uint64_t u = f_u64(d + c->pos);
+            v->type = P2P_M_FLOAT;
+            memcpy(&v->u.f, &u, sizeof u);
+        }
+        c->pos += 8;
+        break;
+    case 'z':
+    case 'Z':
+    case 'a':
+    case 'A':
+    case 'u':
+    case 't':
+    case 's': {
+        size_t n;
+        if (t == 'z' || t == 'Z') {
+            if (left < 1)
+                return false;
+            n = d[c->pos++];
+            left--;
+        } else {
+            if (left < 4)
+                return false;
+            int32_t x = (int32_t)f_u32(d + c->pos);
+            c->pos += 4;
+            left -= 4;
+            if (x < 0)
+                return false;
+            n = (size_t)x;
+        }
+        if (n > left)
+            return false;
+        v->type = t == 's' ? P2P_M_BYTES : P2P_M_STR;
+        v->u.s = (const char *)d + c->pos;
+        v->len = (uint32_t)n;
+        c->pos += n;
+        if (t == 't' && !(b & 0x80) && !c->replay) {
+            /* Python 2: interned strings are numbered for 'R' */
+            if (!RESERVE(f, interned, ninterned, capinterned))
+                return false;
+            f->interned[f->ninterned].off = (uint32_t)start;
+            f->interned[f->ninterned].aux = 0;
+            f->ninterned++;
+        }
+        break;
+    }
+    case ')':
+    case '(':
+    case '[':
+    case '{': {
+        size_t n = 0;
+        if (t == ')') {
+            if (left < 1)
+                return false;
+            n = d[c->pos++];
+            left--;
+        } else if (t != '{') {
+            if (left < 4)
+                return false;
+            int32_t x = (int32_t)f_u32(d + c->pos);
+            c->pos += 4;
+            left -= 4;
+            if (x < 0)
+                return false;
+            n = (size_t)x;
+        }
+        if (n > left)
+            return false;
+        v->type = t == '[' ? P2P_M_LIST : t == '{' ? P2P_M_DICT : P2P_M_TUPLE;
+        v->len = (uint32_t)n;
+        if (reg) {
+            if (!f_register(f, start) || f->nopen == FAST_MAX_OPEN)
+                return false;
+            v->slot = f->nrefs - 1;
+            f->open[f->nopen++] = v->slot;
+            v->pushed = true;
+        }
+        v->items = *c;
+        return true;
+    }
+    default:
+        return false; /* None, longs, text floats, code objects, sets, ... */
+    }
+    if (reg) {
+        if (!f_register(f, start))
+            return false;
+        v->slot = f->nrefs - 1;
+    }
+    return true;
+}
+
+/* f_rd1(), with a back-reference followed to the object it names (read
+ * again there, registering nothing).  false: give up. */
+static bool f_rd(fast *f, fcur *c, fval *v)
+{
+    if (!f_rd1(f, c, v))
+        return false;
+    if (v->type != FAST_REF)
+        return true;
+    bool interned = v->code == 'R';
+    int32_t k = (int32_t)v->slot;
+    const fref *tab = interned ? f->interned : f->refs;
+    uint32_t count = interned ? f->ninterned : f->nrefs;
+    if (k < 0 || (uint32_t)k >= count)
+        return false;
+    fcur tc = {tab[k].off, true};
+    if (!f_rd1(f, &tc, v) || v->type == FAST_REF)
+        return false;
+    v->via_ref = true;
+    v->slot = interned ? (uint32_t)k | FAST_INTERNED : (uint32_t)k;
+    for (int i = 0; i < f->nopen; i++)
+        if (!interned && f->open[i] == (uint32_t)k)
+            return false; /* a container still being read */
+    return true;
+}
+
+/* Done with the items of container v read at c. */
+static bool f_end(fast *f, fcur *c, const fval *v)
+{
+    if (v->pushed)
+        f->nopen--;
+    if (!v->via_ref) {
+        c->pos = v->items.pos;
+        return true;
+    }
+    f->replay_left -= (int64_t)(v->items.pos - v->off);
+    return f->replay_left >= 0;
+}
+
+/* Does the dict read at c end here?  false with *ok false: give up. */
+static bool f_dict_end(fast *f, fcur *c, bool *ok)
+{
+    if (c->pos >= f->size) {
+        *ok = false;
+        return true;
+    }
+    if ((f->data[c->pos] & 0x7f) != '0')
+        return false;
+    c->pos++;
+    return true;
+}
+
+static bool is_string_type(int t)
+{
+    return t == P2P_M_STR || t == P2P_M_BYTES;
+}
+
+static bool f_number(const fval *v, double *out)
+{
+    double x;
+    if (v->type == P2P_M_INT || v->type == P2P_M_BOOL)
+        x = (double)v->u.i;
+    else if (v->type == P2P_M_FLOAT)
+        x = v->u.f;
+    else
+        return false;
+    if (!(x >= -9.2e18 && x <= 9.2e18))
+        return false;
+    *out = x;
+    return true;
+}
+
+static bool f_read_number(fast *f, fcur *c, double *out)
+{
+    fval v;
+    return f_rd(f, c, &v) && f_number(&v, out);
+}
+
+/* The interned text of string v, or NULL (give up). */
+static const char *f_string(fast *f, const fval *v)
+{
+    pst *s = f->s;
+    uint32_t *aux = f_aux(f, v->slot);
+    if (aux && *aux)
+        return s->strs[*aux - 1];
+    const char *p = v->u.s;
+    size_t n = v->len;
+    if (v->code == 'a' || v->code == 'A' || v->code == 'z' || v->code == 'Z') {
+        /* Latin-1: plain ASCII is UTF-8 already */
+        for (size_t k = 0; k < n; k++)
+            if ((unsigned char)p[k] >= 0x80)
+                return NULL;
+        if (memchr(p, '\0', n))
+            return NULL;
+    } else if (!p2p_utf8_valid(p, n) || memchr(p, '\0', n)) {
+        return NULL; /* to repair: the general path words the warning */
+    }
+    const char *t = p2p_profile_intern(s->prof, p, n);
+    if (!t)
+        return NULL;
+    if (aux) {
+        if (!RESERVE(s, strs, nstrs, capstrs))
+            return NULL;
+        s->strs[s->nstrs++] = t;
+        *f_aux(f, v->slot) = s->nstrs;
+    }
+    return t;
+}
+
+/* Read a function key at c: *out is its key index, which is also its
+ * function id (functions are made as keys are first met, which is the
+ * order build() makes them in).  *fcode: its filename's type byte. */
+static bool f_key(fast *f, fcur *c, uint32_t *out, int *fcode)
+{
+    fval k;
+    if (!f_rd(f, c, &k) || k.type != P2P_M_TUPLE || k.len != 3)
+        return false;
+    if (k.via_ref) {
+        const uint32_t *aux = f_aux(f, k.slot);
+        if (*aux) {
+            *out = *aux - 1;
+            return fcode == NULL; /* the first key cannot be a reference */
+        }
+    }
+    fval fv, lv, nv;
+    if (!f_rd(f, &k.items, &fv) || !is_string_type(fv.type))
+        return false;
+    if (!f_rd(f, &k.items, &lv) || (lv.type != P2P_M_INT && lv.type != P2P_M_BOOL))
+        return false;
+    if (!f_rd(f, &k.items, &nv) || !is_string_type(nv.type))
+        return false;
+    if (!f_end(f, c, &k))
+        return false;
+    if (fcode)
+        *fcode = fv.code;
+    const char *filename = f_string(f, &fv), *func = f_string(f, &nv);
+    if (!filename || !func)
+        return false;
+    int64_t line = lv.u.i;
+    uint64_t h = key_hash(filename, func, line, false);
+    uint32_t head = p2p_u64map_get(&f->keymap, h), i;
+    for (i = head; i != NONE32; i = f->keys[i].hnext) {
+        const fkey *e = &f->keys[i];
+        if (e->filename == filename && e->func == func && e->line == line)
+            break;
+    }
+    if (i == NONE32) {
+        pst *s = f->s;
+        const char *name = make_name(s, filename, line, func);
+        if (!name || !RESERVE(f, keys, nkeys, capkeys))
+            return false;
+        i = f->nkeys;
+        p2p_fid fid = p2p_profile_add_int(s->prof, (int64_t)s->prof->nfunctions, name);
+        if (fid != i || p2p_u64map_put(&f->keymap, h, i) < 0)
+            return false;
+        p2p_function *fn = &s->prof->functions[fid];
+        fn->filename = filename;
+        fn->func_name = func;
+        fn->line = line;
+        fkey *e = &f->keys[f->nkeys++];
+        e->filename = filename;
+        e->func = func;
+        e->line = line;
+        e->hnext = head;
+        e->stamp = 0;
+        e->entry = false;
+    }
+    uint32_t *aux = f_aux(f, k.slot);
+    if (aux)
+        *aux = i + 1;
+    *out = i;
+    return true;
+}
+
+static bool f_spend(pst *s, int64_t units)
+{
+    s->budget -= units;
+    return s->budget >= 0;
+}
+
+/* One caller (key read: caller) of callee: its value at c. */
+static bool f_caller(fast *f, fcur *c, p2p_fid caller, p2p_fid callee, double *nc, double *ct)
+{
+    pst *s = f->s;
+    p2p_profile *p = s->prof;
+    fval v;
+    if (!f_rd(f, c, &v))
+        return false;
+    double scalar = 0.0;
+    bool is_tuple = v.type == P2P_M_TUPLE;
+    if (is_tuple) {
+        if (v.len % 4 || !f_spend(s, v.len))
+            return false;
+    } else if (!f_number(&v, &scalar)) {
+        return false;
+    }
+    uint32_t ci = p2p_profile_get_call(p, caller, callee, NULL);
+    if (ci == P2P_NONE)
+        return false;
+    p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
+    if (!cs)
+        return false;
+    p2p_events *ev = &p->calls[ci].ev;
+    ev->has = 0;
+    memset(cs, 0, sizeof *cs);
+    if (!is_tuple) {
+        cs->stat_n = 1;
+        cs->stat[0] = scalar;
+        p2p_ev_set(ev, P2P_CALLS, scalar);
+        p2p_ev_set(ev, P2P_TOTAL_TIME, p2p_ratio(p, scalar, *nc) * *ct);
+        return true;
+    }
+    for (uint32_t j = 0; j < v.len; j += 4) {
+        double x[4];
+        for (int i = 0; i < 4; i++)
+            if (!f_read_number(f, &v.items, &x[i]))
+                return false;
+        if (j == 0) {
+            cs->stat_n = 4;
+            memcpy(cs->stat, x, sizeof cs->stat);
+        }
+        *nc = x[0];
+        *ct = x[3];
+        p2p_ev_add(ev, P2P_CALLS, x[1]);
+        p2p_ev_add(ev, P2P_TOTAL_TIME, x[3]);
+    }
+    return f_end(f, c, &v);
+}
+
+/* The value (cc, nc, tt, ct, callers) at c of entry number `order`, whose
+ * key is callee. */
+static bool f_entry(fast *f, fcur *c, p2p_fid callee, uint32_t order, double *file_tt, double *max_ct)
+{
+    pst *s = f->s;
+    p2p_profile *p = s->prof;
+    fval v;
+    if (!f_rd(f, c, &v) || (v.type != P2P_M_TUPLE && v.type != P2P_M_LIST) || v.len != 5)
+        return false;
+    double x[4];
+    for (int i = 0; i < 4; i++)
+        if (!f_read_number(f, &v.items, &x[i]))
+            return false;
+    fval cd;
+    if (!f_rd(f, &v.items, &cd) || cd.type != P2P_M_DICT)
+        return false;
+    *file_tt += x[2];
+    if (order == 0 || x[3] > *max_ct)
+        *max_ct = x[3];
+    f->keys[callee].entry = true;
+    p2p_function *fn = &p->functions[callee];
+    fn->called = to_count(x[1]);
+    fn->has_called = true;
+    fn->prim_called = to_count(x[0]);
+    fn->has_prim_called = true;
+    fn->in_stats = true;
+    fn->stats_order = order;
+    p2p_ev_set(&fn->ev, P2P_TOTAL_TIME, x[3]);
+    p2p_ev_set(&fn->ev, P2P_TIME, x[2]);
+    /* QUIRK: see build() */
+    double nc = x[1], ct = x[3];
+    bool ok = true;
+    while (!f_dict_end(f, &cd.items, &ok)) {
+        uint32_t caller;
+        if (!f_spend(s, 1) || !f_key(f, &cd.items, &caller, NULL))
+            return false;
+        if (f->keys[caller].stamp == order + 1)
+            return false; /* a caller written twice */
+        f->keys[caller].stamp = order + 1;
+        if (!f_caller(f, &cd.items, caller, callee, &nc, &ct))
+            return false;
+    }
+    return ok && f_end(f, &v.items, &cd) && f_end(f, c, &v);
+}
+
+static void f_warned(void *ctx, const char *msg)
+{
+    (void)msg;
+    ((fast *)ctx)->warned = true;
+}
+
+/* Read one whole input into s->prof, as load_file() and build() would.
+ * true: done; false: give up (s->prof is then half built). */
+static bool fast_parse(pst *s, const p2p_input *in)
+{
+    if (in->size == 0 || in->size > UINT32_MAX || (in->data[0] & 0x7f) != '{')
+        return false;
+    fast f;
+    memset(&f, 0, sizeof f);
+    f.s = s;
+    f.data = (const unsigned char *)in->data;
+    f.size = in->size;
+    f.replay_left = (int64_t)in->size + 64;
+    p2p_u64map_init(&f.keymap);
+    p2p_profile *p = s->prof;
+    p2p_warn_fn warn = p->warn;
+    void *warn_ctx = p->warn_ctx;
+    p->warn = f_warned;
+    p->warn_ctx = &f;
+    s->nstrs = 0;
+    s->budget = (int64_t)in->size + 64;
+
+    bool ok = false;
+    double file_tt = 0.0, max_ct = 0.0;
+    uint32_t order = 0;
+    int fcode = 0;
+    fcur c = {0, false};
+    fval top;
+    if (!f_rd1(&f, &c, &top) || top.type != P2P_M_DICT)
+        goto out;
+    ok = true;
+    while (ok && !f_dict_end(&f, &top.items, &ok)) {
+        uint32_t k;
+        if (!f_key(&f, &top.items, &k, order == 0 ? &fcode : NULL) || f.keys[k].entry ||
+            !f_entry(&f, &top.items, k, order, &file_tt, &max_ct)) {
+            ok = false;
+            break;
+        }
+        order++;
+    }
+    ok = ok && order > 0 && !f.warned;
+out:
+    p->warn = warn;
+    p->warn_ctx = warn_ctx;
+    p2p_u64map_free(&f.keymap);
+    free(f.refs);
+    free(f.interned);
+    free(f.keys);
+    if (!ok)
+        return false;
+    p->pstats_python = in->data[0] == '{' && (fcode == 's' || fcode == 't') ? 2 : 3;
+    /* build()'s sums, in the same order */
+    p2p_ev_set(&p->ev, P2P_TIME, file_tt);
+    p2p_ev_set(&p->ev, P2P_TOTAL_TIME, max_ct > file_tt ? max_ct : file_tt);
+    p->pstats_total_tt = file_tt;
+    draw_orphans(p);
+    return true;
 }
 
 /* Parse n pstats files (merged as pstats.Stats(f1, ..., fn) merges them)
@@ -691,6 +1284,26 @@ int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
         s.prof->warn = o->warn;
         s.prof->warn_ctx = o->warn_ctx;
     }
+#ifndef P2P_PSTATS_NO_FAST /* for comparing the two paths */
+    if (n == 1) {
+        if (fast_parse(&s, &inputs[0]))
+            goto done;
+        /* start again on the general path, which says what is wrong */
+        p2p_profile_free(s.prof);
+        s.prof = p2p_profile_new(P2P_ID_INT);
+        if (!s.prof) {
+            rc = nomem(&s);
+            goto done;
+        }
+        if (o) {
+            s.prof->warn = o->warn;
+            s.prof->warn_ctx = o->warn_ctx;
+        }
+        s.nstrs = 0;
+        s.buf.len = 0;
+        s.buf.oom = false;
+    }
+#endif
     /* Stats(f1, f2, ..., fn): f1 first, then add(fn), ..., add(f2);
      * total_tt = t1 + tn + ... + t2 */
     double total_tt = 0.0;
