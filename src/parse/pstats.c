@@ -1073,10 +1073,12 @@ static bool f_key(fast *f, fcur *c, uint32_t *out, int *fcode)
         p2p_fid fid = p2p_profile_add_int(s->prof, (int64_t)s->prof->nfunctions, name);
         if (fid != i || p2p_u64map_put(&f->keymap, h, i) < 0)
             return false;
-        p2p_function *fn = &s->prof->functions[fid];
-        fn->filename = filename;
-        fn->func_name = func;
-        fn->line = line;
+        s->prof->functions[fid].filename = filename;
+        p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, fid);
+        if (!st)
+            return false;
+        st->func_name = func;
+        st->line = line;
         fkey *e = &f->keys[f->nkeys++];
         e->filename = filename;
         e->func = func;
@@ -1170,10 +1172,13 @@ static bool f_entry(fast *f, fcur *c, p2p_fid callee, uint32_t order, double *fi
     p2p_function *fn = &p->functions[callee];
     fn->called = to_count(x[1]);
     fn->has_called = true;
-    fn->prim_called = to_count(x[0]);
-    fn->has_prim_called = true;
-    fn->in_stats = true;
-    fn->stats_order = order;
+    p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
+    if (!st)
+        return false;
+    st->prim_called = to_count(x[0]);
+    st->has_prim_called = true;
+    st->in_stats = true;
+    st->stats_order = order;
     p2p_ev_set(&fn->ev, P2P_TOTAL_TIME, x[3]);
     p2p_ev_set(&fn->ev, P2P_TIME, x[2]);
     /* QUIRK: see build() */
