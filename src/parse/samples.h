@@ -56,6 +56,7 @@ typedef struct p2p_smp_text {
     const p2p_uchar *cr_next, *cr_upto;
     const p2p_input *in;  /* bytes read long ago go back (p2p_input_consumed) */
     const p2p_uchar *release;
+    const p2p_uchar *populated; /* the input is mapped in up to here */
 } p2p_smp_text;
 
 /* Prepare `in` for reading.  Returns 0, or P2P_ENOMEM with d filled. */
