@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "samples.h"
+#include "../util/bigmem.h"
 #include "../util/utf8.h"
 
 /* ---- characters ----------------------------------------------------- */
@@ -42,75 +43,6 @@ static inline uint64_t rd32(const p2p_uchar *p)
     uint32_t v;
     memcpy(&v, p, 4);
     return v;
-}
-
-/* ---- big arrays ----------------------------------------------------- */
-
-/* The cache and the sums grow to megabytes on big inputs.  Those of 2 MB
- * or more are mapped with transparent huge pages asked for: where a page
- * fault is dear (virtual machines: ~10 us), one fault of a 2 MB page
- * replaces 512 of 4 kB pages.  The memory is zero-filled.  Sanitizer
- * builds (P2P_ARENA_MALLOC) keep to calloc, which they check. */
-#define BIG_PAGE ((size_t)2 << 20)
-
-static size_t big_round(size_t bytes)
-{
-    return (bytes + BIG_PAGE - 1) & ~(BIG_PAGE - 1);
-}
-
-static void *big_alloc(size_t bytes)
-{
-#if !defined(P2P_ARENA_MALLOC) && defined(MADV_HUGEPAGE)
-    if (bytes >= BIG_PAGE) {
-        if (bytes > SIZE_MAX / 2)
-            return NULL;
-        size_t size = big_round(bytes), len = size + BIG_PAGE;
-        unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED)
-            return NULL;
-        /* align on a huge page: the kernel only uses them for whole,
-         * aligned 2 MB ranges */
-        unsigned char *a = (unsigned char *)(((uintptr_t)m + BIG_PAGE - 1) & ~(uintptr_t)(BIG_PAGE - 1));
-        size_t head = (size_t)(a - m);
-        if (head)
-            munmap(m, head);
-        if (len - head > size)
-            munmap(a + size, len - head - size);
-        (void)madvise(a, size, MADV_HUGEPAGE);
-        return a;
-    }
-#endif
-    return calloc(1, bytes ? bytes : 1);
-}
-
-static void big_free(void *p, size_t bytes)
-{
-    if (!p)
-        return;
-#if !defined(P2P_ARENA_MALLOC) && defined(MADV_HUGEPAGE)
-    if (bytes >= BIG_PAGE) {
-        munmap(p, big_round(bytes));
-        return;
-    }
-#endif
-    (void)bytes;
-    free(p);
-}
-
-/* A zero-filled array of `cap` elements of `size` bytes holding the first
- * `keep` of the `old` array (of `oldcap`, freed).  NULL when out of
- * memory (old is kept). */
-static void *big_grow(void *old, size_t oldcap, size_t keep, size_t cap, size_t size)
-{
-    if (cap > SIZE_MAX / size)
-        return NULL;
-    void *n = big_alloc(cap * size);
-    if (!n)
-        return NULL;
-    if (keep)
-        memcpy(n, old, keep * size);
-    big_free(old, oldcap * size);
-    return n;
 }
 
 /* ---- text ----------------------------------------------------------- */
@@ -393,7 +325,7 @@ void p2p_smp_free(p2p_smp_builder *b)
     b->p = NULL;
     p2p_arena_free(b->keys);
     b->keys = NULL;
-    big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
+    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     free(b->frontraw);
     b->front = NULL;
     b->frontraw = NULL;
@@ -403,9 +335,9 @@ void p2p_smp_free(p2p_smp_builder *b)
     free(b->fids);
     free(b->prevcalls);
     free(b->callv);
-    big_free(b->fs, b->capfs * sizeof *b->fs);
-    big_free(b->s2, b->caps2 * sizeof *b->s2);
-    big_free(b->stk, b->stkcap * sizeof *b->stk);
+    p2p_big_free(b->fs, b->capfs * sizeof *b->fs);
+    p2p_big_free(b->s2, b->caps2 * sizeof *b->s2);
+    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
     b->stk = NULL;
     stack_mem_free(b);
     p2p_buf_free(&b->scratch);
@@ -451,7 +383,7 @@ static int cache_grow(p2p_smp_builder *b)
 {
     size_t cap = b->cap ? b->cap * 2 : b->cap0;
     /* one spare entry to align the table on cache lines */
-    void *raw = big_alloc((cap + 1) * sizeof(p2p_smp_entry));
+    void *raw = p2p_big_alloc((cap + 1) * sizeof(p2p_smp_entry));
     if (!raw)
         return -1;
     p2p_smp_entry *t = (p2p_smp_entry *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
@@ -463,7 +395,7 @@ static int cache_grow(p2p_smp_builder *b)
             j = (j + 1) & (cap - 1);
         t[j] = b->tab[i];
     }
-    big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
+    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     b->tabraw = raw;
     b->tab = t;
     b->cap = cap;
@@ -599,7 +531,7 @@ static int fs_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->capfs ? b->capfs : 1024;
     while (cap < n)
         cap *= 2;
-    p2p_smp_fsum *fs = big_grow(b->fs, b->capfs, b->capfs, cap, sizeof *fs);
+    p2p_smp_fsum *fs = p2p_big_grow(b->fs, b->capfs, b->capfs, cap, sizeof *fs);
     if (!fs)
         return P2P_ENOMEM;
     b->fs = fs;
@@ -614,7 +546,7 @@ static int s2_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->caps2 ? b->caps2 : 1024;
     while (cap < n)
         cap *= 2;
-    double *s2 = big_grow(b->s2, b->caps2, b->caps2, cap, sizeof *s2);
+    double *s2 = p2p_big_grow(b->s2, b->caps2, b->caps2, cap, sizeof *s2);
     if (!s2)
         return P2P_ENOMEM;
     b->s2 = s2;
@@ -743,7 +675,7 @@ static void *stack_mem(p2p_smp_builder *b, size_t size)
 #ifdef P2P_ARENA_MALLOC
         cs = size + 16; /* one stack a block, for the sanitizers */
 #endif
-        unsigned char *c = big_alloc(cs);
+        unsigned char *c = p2p_big_alloc(cs);
         if (!c)
             return NULL;
         memcpy(c, &b->stkchunk, sizeof b->stkchunk);
@@ -766,7 +698,7 @@ static void stack_mem_free(p2p_smp_builder *b)
         size_t ps;
         memcpy(&prev, c, sizeof prev);
         memcpy(&ps, c + sizeof prev, sizeof ps);
-        big_free(c, cs);
+        p2p_big_free(c, cs);
         c = prev;
         cs = ps;
     }
@@ -777,7 +709,7 @@ static void stack_mem_free(p2p_smp_builder *b)
 static int stack_grow(p2p_smp_builder *b)
 {
     size_t cap = b->stkcap ? b->stkcap * 2 : 1024;
-    struct p2p_smp_stkslot *t = big_alloc(cap * sizeof *t);
+    struct p2p_smp_stkslot *t = p2p_big_alloc(cap * sizeof *t);
     if (!t)
         return -1;
     for (size_t i = 0; i < b->stkcap; i++) {
@@ -788,7 +720,7 @@ static int stack_grow(p2p_smp_builder *b)
             j = (j + 1) & (cap - 1);
         t[j] = b->stk[i];
     }
-    big_free(b->stk, b->stkcap * sizeof *b->stk);
+    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
     b->stkbytes += (cap - b->stkcap) * sizeof *t;
     b->stk = t;
     b->stkcap = cap;
