@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "util.h"
 
 uint64_t p2p_hash_bytes(const void *s, size_t n)
@@ -48,14 +49,14 @@ void p2p_intern_free(p2p_intern *t)
 {
     if (!t)
         return;
-    free(t->slots);
+    p2p_big_free(t->slots, t->cap * sizeof *t->slots);
     free(t);
 }
 
 static int grow(p2p_intern *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    slot *s = calloc(cap, sizeof *s);
+    slot *s = p2p_big_alloc(cap * sizeof *s); /* huge pages when big (bigmem.h) */
     if (!s)
         return -1;
     for (size_t i = 0; i < t->cap; i++) {
@@ -66,7 +67,7 @@ static int grow(p2p_intern *t)
             j = (j + 1) & (cap - 1);
         s[j] = t->slots[i];
     }
-    free(t->slots);
+    p2p_big_free(t->slots, t->cap * sizeof *t->slots);
     t->slots = s;
     t->cap = cap;
     return 0;
@@ -103,8 +104,8 @@ void p2p_u64map_init(p2p_u64map *m)
 
 void p2p_u64map_free(p2p_u64map *m)
 {
-    free(m->keys);
-    free(m->vals);
+    p2p_big_free(m->keys, m->cap * sizeof *m->keys);
+    p2p_big_free(m->vals, m->cap * sizeof *m->vals);
     p2p_u64map_init(m);
 }
 
@@ -127,11 +128,12 @@ uint32_t p2p_u64map_get(const p2p_u64map *m, uint64_t key)
 static int u64_grow(p2p_u64map *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 256;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint32_t *vals = malloc(cap * sizeof *vals);
+    /* huge pages when big (bigmem.h) */
+    uint64_t *keys = p2p_big_alloc(cap * sizeof *keys);
+    uint32_t *vals = p2p_big_alloc(cap * sizeof *vals);
     if (!keys || !vals) {
-        free(keys);
-        free(vals);
+        p2p_big_free(keys, cap * sizeof *keys);
+        p2p_big_free(vals, cap * sizeof *vals);
         return -1;
     }
     for (size_t i = 0; i < m->cap; i++) {
@@ -143,8 +145,8 @@ static int u64_grow(p2p_u64map *m)
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
     }
-    free(m->keys);
-    free(m->vals);
+    p2p_big_free(m->keys, m->cap * sizeof *m->keys);
+    p2p_big_free(m->vals, m->cap * sizeof *m->vals);
     m->keys = keys;
     m->vals = vals;
     m->cap = cap;
