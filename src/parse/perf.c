@@ -67,6 +67,9 @@ typedef struct perf {
     const uchar *inl;     /* that frame's text */
     size_t ninl;
     frame inlfr;          /* and the frame */
+    const uchar *blk;     /* where its stack lines start */
+    size_t blk_lines;     /* the frames pushed */
+    bool blk_ok;          /* its stack may be cached: frame lines only */
     /* events seen */
     event_count ev[MAX_EVENTS];
     size_t nev;
@@ -314,6 +317,55 @@ static void header(perf *ps, const uchar *s, size_t n)
     ps->ninl = n - head;
     ps->keep = note_event(ps, s, head);
     ps->in_stack = true;
+    ps->blk = ps->t.cur;
+    ps->blk_lines = 0;
+    ps->blk_ok = ps->keep && !ps->pending;
+}
+
+/* The stack that follows a header, when its text (the lines up to the
+ * blank line) is one the builder has cached: added again without reading
+ * its lines.  false when it is not. */
+static bool replay_stack(perf *ps)
+{
+    const uchar *p = ps->t.cur, *e = ps->t.end, *q = p;
+    size_t max = ps->b.stkmax;
+    if (!max)
+        return false;
+    const uchar *stop = (size_t)(e - p) > max ? p + max : e;
+    for (;;) {
+        if (q >= e)
+            return false;
+        if (*q == '\n')
+            break;
+        if (!p2p_smp_ws(*q) || q >= stop)
+            return false;
+        const uchar *nl = memchr(q, '\n', (size_t)(stop - q));
+        if (!nl)
+            return false;
+        q = nl + 1;
+    }
+    const p2p_smp_stack *st = p2p_smp_stack_find(&ps->b, p, (size_t)(q - p));
+    if (!st)
+        return false;
+    p2p_smp_stack_replay(&ps->b, st, 1.0);
+    ps->t.cur = q + 1;
+    ps->t.line += (long)p2p_smp_stack_lines(st) + 1;
+    ps->in_stack = false;
+    return true;
+}
+
+/* The end of an event at the empty line s: its stack is cached when it was
+ * frame lines only, each ending with a line feed. */
+static int end_event_at(perf *ps, const uchar *s)
+{
+    bool ok = ps->blk_ok && ps->b.depth && ps->b.depth == ps->blk_lines && s < ps->t.end && *s == '\n' &&
+              !memchr(ps->blk, '\r', (size_t)(s - ps->blk));
+    size_t lines = ps->blk_lines;
+    if (end_event(ps) < 0)
+        return P2P_ENOMEM;
+    if (ok && p2p_smp_stack_save(&ps->b, ps->blk, (size_t)(s - ps->blk), lines) < 0)
+        return oom(ps);
+    return 0;
 }
 
 static int parse_lines(perf *ps)
@@ -321,8 +373,10 @@ static int parse_lines(perf *ps)
     const uchar *s;
     size_t n;
     while (p2p_smp_text_next(&ps->t, &s, &n)) {
-        if (n && s[0] == '#')
+        if (n && s[0] == '#') {
+            ps->blk_ok = false;
             continue;
+        }
         if (ps->in_stack) {
             if (n && p2p_smp_ws(s[0])) {
                 /* after a header that carries its frame, only perf's
@@ -331,9 +385,11 @@ static int parse_lines(perf *ps)
                 if ((!ps->pending || s[0] == '\t' || ps->b.depth) && parse_frame(s, n, &fr)) {
                     if (ps->keep && push_frame(ps, s, n, &fr) < 0)
                         return oom(ps);
+                    ps->blk_lines++;
                     ps->pending = false;
                     continue;
                 }
+                ps->blk_ok = false;
                 if (p2p_smp_blank(s, n)) {
                     if (end_event(ps) < 0)
                         return P2P_ENOMEM;
@@ -347,7 +403,7 @@ static int parse_lines(perf *ps)
                     continue;
                 }
             } else if (!n) {
-                if (end_event(ps) < 0)
+                if (end_event_at(ps, s) < 0)
                     return P2P_ENOMEM;
                 continue;
             }
@@ -358,6 +414,8 @@ static int parse_lines(perf *ps)
             continue;
         }
         header(ps, s, n);
+        if (ps->blk_ok && replay_stack(ps))
+            continue;
     }
     if (ps->in_stack && end_event(ps) < 0)
         return P2P_ENOMEM;

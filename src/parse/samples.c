@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "samples.h"
+#include "../util/bigmem.h"
 #include "../util/utf8.h"
 
 /* ---- characters ----------------------------------------------------- */
@@ -57,7 +59,7 @@ int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d)
     t->cr_next = NULL;
     t->cr_upto = data;
     t->in = in;
-    t->release = t->begin = data;
+    t->release = t->begin = t->populated = data;
     return 0;
 }
 
@@ -70,6 +72,18 @@ int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d)
 void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le)
 {
     const p2p_uchar *upto = (size_t)(t->end - le) > CR_WINDOW ? le + CR_WINDOW : t->end;
+#ifdef MADV_POPULATE_READ
+    /* map the window's pages in one call rather than fault them in (a
+     * mapped input: ~1000 faults for 64 MB, dear on virtual machines);
+     * only a hint, so failures (old kernels, memory that is no mapping of
+     * a file) are ignored */
+    if (upto > t->populated) {
+        const p2p_uchar *from = t->populated > p ? t->populated : p;
+        uintptr_t a = (uintptr_t)from & ~(uintptr_t)4095;
+        (void)madvise((void *)a, (size_t)((uintptr_t)upto - a), MADV_POPULATE_READ);
+        t->populated = upto;
+    }
+#endif
     t->cr_next = memchr(p, '\r', (size_t)(upto - p));
     t->cr_upto = upto;
     if (p >= t->release) {
@@ -261,6 +275,22 @@ static uint64_t key_hash(const p2p_uchar *a, size_t na, const p2p_uchar *kb, siz
     return hash_part(kb, nb, h);
 }
 
+/* A cached stack: its functions root first, the calls between them
+ * (calls[r] from fids[r] to fids[r + 1]), its distinct functions, then its
+ * text. */
+struct p2p_smp_stack {
+    uint64_t hash;
+    uint32_t len, lines, n, nd;
+    uint32_t v[];         /* fids[n], calls[n - 1], distinct[nd], text */
+};
+
+struct p2p_smp_stkslot {
+    uint64_t hash;
+    const p2p_smp_stack *st; /* NULL: empty */
+};
+
+static void stack_mem_free(p2p_smp_builder *b);
+
 int p2p_smp_init(p2p_smp_builder *b, p2p_smp_resolve_fn resolve, void *ctx, size_t size_hint, p2p_diag *d)
 {
     memset(b, 0, sizeof *b);
@@ -295,7 +325,7 @@ void p2p_smp_free(p2p_smp_builder *b)
     b->p = NULL;
     p2p_arena_free(b->keys);
     b->keys = NULL;
-    free(b->tabraw);
+    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     free(b->frontraw);
     b->front = NULL;
     b->frontraw = NULL;
@@ -305,8 +335,11 @@ void p2p_smp_free(p2p_smp_builder *b)
     free(b->fids);
     free(b->prevcalls);
     free(b->callv);
-    free(b->fs);
-    free(b->s2);
+    p2p_big_free(b->fs, b->capfs * sizeof *b->fs);
+    p2p_big_free(b->s2, b->caps2 * sizeof *b->s2);
+    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
+    b->stk = NULL;
+    stack_mem_free(b);
     p2p_buf_free(&b->scratch);
     p2p_buf_free(&b->scratch2);
     b->tab = NULL;
@@ -349,9 +382,8 @@ p2p_fid p2p_smp_find(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p
 static int cache_grow(p2p_smp_builder *b)
 {
     size_t cap = b->cap ? b->cap * 2 : b->cap0;
-    /* calloc: the pages of a big table that no entry reaches cost nothing;
-     * one spare entry to align the table on cache lines */
-    void *raw = calloc(cap + 1, sizeof(p2p_smp_entry));
+    /* one spare entry to align the table on cache lines */
+    void *raw = p2p_big_alloc((cap + 1) * sizeof(p2p_smp_entry));
     if (!raw)
         return -1;
     p2p_smp_entry *t = (p2p_smp_entry *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
@@ -363,7 +395,7 @@ static int cache_grow(p2p_smp_builder *b)
             j = (j + 1) & (cap - 1);
         t[j] = b->tab[i];
     }
-    free(b->tabraw);
+    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     b->tabraw = raw;
     b->tab = t;
     b->cap = cap;
@@ -499,10 +531,9 @@ static int fs_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->capfs ? b->capfs : 1024;
     while (cap < n)
         cap *= 2;
-    p2p_smp_fsum *fs = realloc(b->fs, cap * sizeof *fs);
+    p2p_smp_fsum *fs = p2p_big_grow(b->fs, b->capfs, b->capfs, cap, sizeof *fs);
     if (!fs)
         return P2P_ENOMEM;
-    memset(fs + b->capfs, 0, (cap - b->capfs) * sizeof *fs);
     b->fs = fs;
     b->capfs = cap;
     return 0;
@@ -515,10 +546,9 @@ static int s2_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->caps2 ? b->caps2 : 1024;
     while (cap < n)
         cap *= 2;
-    double *s2 = realloc(b->s2, cap * sizeof *s2);
+    double *s2 = p2p_big_grow(b->s2, b->caps2, b->caps2, cap, sizeof *s2);
     if (!s2)
         return P2P_ENOMEM;
-    memset(s2 + b->caps2, 0, (cap - b->caps2) * sizeof *s2);
     b->s2 = s2;
     b->caps2 = cap;
     return 0;
@@ -600,6 +630,162 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
     b->prevcalls = calls;
     b->nstacks++;
     return 0;
+}
+
+/* ---- the stack cache ---------------------------------------------- */
+
+static inline const p2p_uchar *stack_text(const p2p_smp_stack *st)
+{
+    return (const p2p_uchar *)(st->v + 2 * (size_t)st->n - 1 + st->nd);
+}
+
+static uint64_t stack_hash(const p2p_uchar *s, size_t n)
+{
+    return hash_part(s, n, 0x8ebc6af09c88c6e3ULL);
+}
+
+const p2p_smp_stack *p2p_smp_stack_find(const p2p_smp_builder *b, const p2p_uchar *s, size_t n)
+{
+    if (!b->stklen || n > b->stkmax)
+        return NULL;
+    uint64_t h = stack_hash(s, n);
+    size_t mask = b->stkcap - 1;
+    for (size_t j = (size_t)h & mask; b->stk[j].st; j = (j + 1) & mask) {
+        const p2p_smp_stack *st = b->stk[j].st;
+        if (b->stk[j].hash == h && st->len == n && memcmp(stack_text(st), s, n) == 0)
+            return st;
+    }
+    return NULL;
+}
+
+size_t p2p_smp_stack_lines(const p2p_smp_stack *st)
+{
+    return st->lines;
+}
+
+/* Memory for the cached stacks: big chunks, each starting with a pointer
+ * to the one before. */
+#define STACK_CHUNK ((size_t)2 << 20)
+
+static void *stack_mem(p2p_smp_builder *b, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (!b->stkchunk || b->stkchunk_size - b->stkchunk_used < size) {
+        size_t cs = size + 16 > STACK_CHUNK ? size + 16 : STACK_CHUNK;
+#ifdef P2P_ARENA_MALLOC
+        cs = size + 16; /* one stack a block, for the sanitizers */
+#endif
+        unsigned char *c = p2p_big_alloc(cs);
+        if (!c)
+            return NULL;
+        memcpy(c, &b->stkchunk, sizeof b->stkchunk);
+        memcpy(c + sizeof b->stkchunk, &b->stkchunk_size, sizeof b->stkchunk_size);
+        b->stkchunk = c;
+        b->stkchunk_size = cs;
+        b->stkchunk_used = 16;
+    }
+    void *p = b->stkchunk + b->stkchunk_used;
+    b->stkchunk_used += size;
+    return p;
+}
+
+static void stack_mem_free(p2p_smp_builder *b)
+{
+    unsigned char *c = b->stkchunk;
+    size_t cs = b->stkchunk_size;
+    while (c) {
+        unsigned char *prev;
+        size_t ps;
+        memcpy(&prev, c, sizeof prev);
+        memcpy(&ps, c + sizeof prev, sizeof ps);
+        p2p_big_free(c, cs);
+        c = prev;
+        cs = ps;
+    }
+    b->stkchunk = NULL;
+    b->stkchunk_size = b->stkchunk_used = 0;
+}
+
+static int stack_grow(p2p_smp_builder *b)
+{
+    size_t cap = b->stkcap ? b->stkcap * 2 : 1024;
+    struct p2p_smp_stkslot *t = p2p_big_alloc(cap * sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < b->stkcap; i++) {
+        if (!b->stk[i].st)
+            continue;
+        size_t j = (size_t)b->stk[i].hash & (cap - 1);
+        while (t[j].st)
+            j = (j + 1) & (cap - 1);
+        t[j] = b->stk[i];
+    }
+    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
+    b->stkbytes += (cap - b->stkcap) * sizeof *t;
+    b->stk = t;
+    b->stkcap = cap;
+    return 0;
+}
+
+int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines)
+{
+    size_t nf = b->nprev;
+    if (!nf || !n || n > P2P_SMP_STACK_MAX || lines > UINT32_MAX)
+        return 0;
+    size_t size = sizeof(p2p_smp_stack) + (3 * nf - 1) * sizeof(uint32_t) + n;
+    if (b->stkbytes + size > P2P_SMP_STACK_BYTES)
+        return 0;
+    if (p2p_smp_stack_find(b, s, n))
+        return 0;
+    if ((b->stklen + 1) * 4 > b->stkcap * 3 && stack_grow(b) < 0)
+        return P2P_ENOMEM;
+    p2p_smp_stack *st = stack_mem(b, size);
+    if (!st)
+        return P2P_ENOMEM;
+    st->hash = stack_hash(s, n);
+    st->len = (uint32_t)n;
+    st->lines = (uint32_t)lines;
+    st->n = (uint32_t)nf;
+    uint32_t *v = st->v;
+    memcpy(v, b->prevfids, nf * sizeof *v);
+    memcpy(v + nf, b->prevcalls, (nf - 1) * sizeof *v);
+    /* the distinct functions: those the last commit stamped, each once */
+    uint32_t *d = v + 2 * nf - 1, nd = 0;
+    for (size_t r = 0; r < nf; r++) {
+        p2p_smp_fsum *x = &b->fs[b->prevfids[r]];
+        if (x->stamp == b->epoch) {
+            x->stamp = 0;
+            d[nd++] = b->prevfids[r];
+        }
+    }
+    for (uint32_t i = 0; i < nd; i++)
+        b->fs[d[i]].stamp = b->epoch;
+    st->nd = nd;
+    memcpy((p2p_uchar *)(d + nd), s, n);
+    size_t mask = b->stkcap - 1, j = (size_t)st->hash & mask;
+    while (b->stk[j].st)
+        j = (j + 1) & mask;
+    b->stk[j].hash = st->hash;
+    b->stk[j].st = st;
+    b->stklen++;
+    b->stkbytes += size;
+    if (n > b->stkmax)
+        b->stkmax = n;
+    return 0;
+}
+
+void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
+{
+    size_t n = st->n;
+    const uint32_t *fids = st->v, *calls = st->v + n, *d = st->v + 2 * n - 1;
+    p2p_smp_fsum *fs = b->fs;
+    fs[fids[n - 1]].self += weight;
+    b->samples += weight;
+    for (uint32_t i = 0; i < st->nd; i++)
+        fs[d[i]].total += weight;
+    for (size_t r = n - 1; r-- > 0;)
+        b->s2[calls[r]] += weight;
+    b->nstacks++;
 }
 
 int p2p_smp_finish(p2p_smp_builder *b)

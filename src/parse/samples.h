@@ -56,6 +56,7 @@ typedef struct p2p_smp_text {
     const p2p_uchar *cr_next, *cr_upto;
     const p2p_input *in;  /* bytes read long ago go back (p2p_input_consumed) */
     const p2p_uchar *release;
+    const p2p_uchar *populated; /* the input is mapped in up to here */
 } p2p_smp_text;
 
 /* Prepare `in` for reading.  Returns 0, or P2P_ENOMEM with d filled. */
@@ -105,6 +106,7 @@ static inline bool p2p_smp_blank(const p2p_uchar *s, size_t n)
 /* ---- building the profile ------------------------------------------- */
 
 typedef struct p2p_smp_entry p2p_smp_entry;
+typedef struct p2p_smp_stack p2p_smp_stack;
 
 /* Entries in the cache's small front table. */
 #define P2P_SMP_FRONT 1024
@@ -167,6 +169,13 @@ struct p2p_smp_builder {
     const long *line;     /* the parser's current line number, or NULL */
     size_t repairs;       /* strings with invalid UTF-8 replaced */
     long repair_line;     /* the line of the first */
+    /* the stack cache: raw text of a whole stack -> what it added */
+    struct p2p_smp_stkslot *stk; /* open addressing, stkcap slots */
+    size_t stkcap, stklen;
+    size_t stkmax;        /* the longest text cached */
+    size_t stkbytes;      /* memory the cache holds */
+    unsigned char *stkchunk; /* the chunk cached stacks are cut from */
+    size_t stkchunk_size, stkchunk_used;
 };
 
 /* A new builder with a new profile (string ids).  `resolve` turns a pushed
@@ -230,6 +239,33 @@ static inline int p2p_smp_push(p2p_smp_builder *b, const p2p_uchar *s, size_t n)
  * root) with the stack before it reuse that stack's functions and calls
  * without a lookup.  An empty stack adds nothing.  0 or P2P_ENOMEM. */
 int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first);
+
+/* ---- the stack cache ---------------------------------------------- */
+
+/* Sampled stacks repeat: the same text of a whole stack (all its frame
+ * lines) gives the same functions and calls every time, so a parser can
+ * save what a stack's text added (right after p2p_smp_commit() added it)
+ * and, when the same text comes again, replay it without reading its
+ * lines.  The cache holds at most P2P_SMP_STACK_BYTES (a text of at most
+ * P2P_SMP_STACK_MAX bytes each): past that, stacks are only read. */
+#define P2P_SMP_STACK_MAX ((size_t)16 << 10)
+#define P2P_SMP_STACK_BYTES ((size_t)16 << 20)
+
+/* Save the stack p2p_smp_commit() added last under its raw text s[0..n)
+ * (which, read again, would push exactly the same frames) and the number
+ * of input lines it spans.  Nothing happens when it is too long, already
+ * cached or the cache is full.  0 or P2P_ENOMEM. */
+int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines);
+
+/* The stack cached under the text s[0..n), or NULL. */
+const p2p_smp_stack *p2p_smp_stack_find(const p2p_smp_builder *b, const p2p_uchar *s, size_t n);
+
+/* The number of input lines a cached stack spans. */
+size_t p2p_smp_stack_lines(const p2p_smp_stack *st);
+
+/* Add a cached stack as `weight` samples again: the same sums, in the same
+ * order, as p2p_smp_commit() of its frames would. */
+void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double weight);
 
 /* Write the sums into the profile's events.  0. */
 int p2p_smp_finish(p2p_smp_builder *b);
