@@ -327,7 +327,7 @@ int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     }
     p2p_ev_set(&x.p->ev, P2P_SAMPLES, 0.0);
 
-    size_t col[NCOLS], ncols = 0, need = 0;
+    size_t col[NCOLS] = {0}, ncols = 0, need = 0; /* set by the header row, which comes first */
     bool header = false;
     badrows short_rows = {0}, bad_weight = {0}, bad_count = {0}, no_root = {0}, long_rows = {0};
     unsigned long rows = 0;
