@@ -80,7 +80,8 @@ bad '{"version": 0, '"$F"', "events": [{"callchain": [0], "cost": ["1"]}]}' \
 bad '{"version": 0, '"$F"', "events": [{"callchain": [0], "cost": [1]}, 7]}' \
   'events\[1\]: expected an object, found a number' "event number"
 
-# Deep nesting: refused by the tokener's depth limit, no recursion.
+# Deep nesting: refused beyond 64 levels (the parser's callbacks count), no
+# recursion.
 python3 -c 'print("[" * 200000)' > "$tmp/deep.json"
 expect_exit 1 "deep arrays" -- timeout 10 "$bin" -f json "$tmp/deep.json"
 expect_match "$err" "deep.json:1: JSON nested deeper than 64 levels \\(byte 64\\)$" "deep arrays: message"
@@ -120,6 +121,45 @@ expect_match "$err" "warning: skipped 1 event with an empty callchain" "empty ca
 printf '{"version": 0, "functions": [{"name": "a", "name": "z"}], "events": [{"callchain": [0], "cost": [1]}]}' > "$tmp/dup.json"
 expect_exit 0 "duplicate keys" -- "$bin" -f json "$tmp/dup.json"
 expect_match "$out" 'label="z\\n' "duplicate keys: the last wins"
+
+# Key order: JSON objects are unordered; "events" before "functions" (read
+# in a second pass over the input) gives the same graph.
+python3 - "$data/cycle.json" "$tmp/evfirst.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding='utf-8'))
+json.dump({'events': d['events'], 'version': d['version'], 'functions': d['functions']},
+          open(sys.argv[2], 'w', encoding='utf-8'), ensure_ascii=False)
+PY
+"$bin" -f json -n0 -e0 "$data/cycle.json" > "$tmp/ordered.dot"
+expect_exit 0 "events before functions" -- "$bin" -f json -n0 -e0 "$tmp/evfirst.json"
+printf '%s\n' "$out" | cmp -s - "$tmp/ordered.dot" && pass || fail "events before functions: graph differs"
+bad '{"events": [{"callchain": [0, 2], "cost": [1]}], "version": 0, '"$F"'}' \
+  'events\[0\]\.callchain\[1\]: expected a function index from 0 to 1, found 2' "events first: index out of range"
+bad '{"events": [{"callchain": [0], "cost": [1]}, 7], "version": 0, '"$F"'}' \
+  'events\[1\]: expected an object, found a number' "events first: event number"
+# A repeated "version" keeps the last value, as in Python; a repeated
+# "functions" or "events" is refused (DIFFERENCE: Python keeps the last; a
+# streaming reader has used the first by then).
+printf '{"version": 1, "version": 0, "functions": [{"name": "a"}], "events": [{"callchain": [0], "cost": [1]}]}' > "$tmp/dupver.json"
+expect_exit 0 "repeated version: the last wins" -- "$bin" -f json "$tmp/dupver.json"
+bad '{"version": 0, '"$F"', "events": [], "functions": []}' \
+  'the top-level key "functions" appears more than once' "repeated functions"
+bad '{"version": 0, '"$F"', "events": [], "events": []}' \
+  'the top-level key "events" appears more than once' "repeated events"
+# An object or an array where a scalar is expected is described, not printed.
+bad '{"version": {"a": 1}, '"$F"', "events": []}' 'version: expected 0, found an object$' "version object"
+bad '{"version": 0, '"$F"', "events": [{"callchain": [0, [1]], "cost": [1]}]}' \
+  'events\[0\]\.callchain\[1\]: expected a function index from 0 to 1, found an array$' "index array"
+# A syntax error or NaN anywhere wins over a schema error earlier on.
+bad '{"version": 2, '"$F"', "events": [], "x": [}' "invalid JSON: .*found '\\}' \\(byte 80\\)" "syntax error after a schema error"
+bad '{"version": 0, "functions": [3], "events": [], "x": NaN}' "invalid JSON token 'NaN'" "NaN after a schema error"
+# Byte offsets of syntax errors after a value in an object, and of a token
+# cut short by the end of the input after the document.
+bad '{"version": 0 "functions": []}' "invalid JSON: .*found '\"' \\(byte 14\\)" "missing comma after a number"
+bad '{"version": 0, "x": "a\"" "b"}' "invalid JSON: .*found '\"' \\(byte 26\\)" "missing comma after a string"
+bad '{"version": 0, '"$F"', "events": []} tru' "invalid JSON: .*found 't' \\(byte 74\\)" "extra data at the end"
+# Raw control characters in strings are refused, as by Python's json.
+bad $'{"version": 0, "functions": [{"name": "a\tb"}], "events": []}' "invalid JSON: .*found byte 0x09 \\(byte 40\\)" "raw tab in a string"
 
 # Truncated at every length and with bytes flipped: never a crash or a
 # hang; exit 0, or exit 1 with one line.
