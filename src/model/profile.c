@@ -12,6 +12,8 @@ struct p2p_profile_index {
     p2p_intern *names;
     p2p_u64map ids;   /* int id, or the interned id pointer, -> fid */
     p2p_u64map calls; /* (caller << 32 | callee) -> call index */
+    uint32_t calls_indexed; /* calls [0, calls_indexed) are in `calls` (the
+                             * rest came from p2p_profile_add_call) */
 };
 
 p2p_profile *p2p_profile_new(p2p_id_kind kind)
@@ -134,16 +136,24 @@ static uint64_t call_key(p2p_fid caller, p2p_fid callee)
 
 uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee)
 {
-    return p2p_u64map_get(&p->index->calls, call_key(caller, callee));
+    p2p_profile_index *x = p->index;
+    while (x->calls_indexed < p->ncalls) {
+        const p2p_call *k = &p->calls[x->calls_indexed];
+        if (p2p_u64map_put(&x->calls, call_key(k->caller, k->callee), x->calls_indexed) < 0) {
+            /* out of memory: the caller's list gives the same answer */
+            for (uint32_t c = p->functions[caller].first_call; c != P2P_NONE; c = p->calls[c].next)
+                if (p->calls[c].callee == callee)
+                    return c;
+            return P2P_NONE;
+        }
+        x->calls_indexed++;
+    }
+    return p2p_u64map_get(&x->calls, call_key(caller, callee));
 }
 
-uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created)
+/* Append a call caller->callee (no events); `index`: put it in the map. */
+static uint32_t new_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool index)
 {
-    uint32_t c = p2p_profile_find_call(p, caller, callee);
-    if (created)
-        *created = c == P2P_NONE;
-    if (c != P2P_NONE)
-        return c;
     if (p->ncalls == p->capcalls) {
         if (p->capcalls >= UINT32_MAX / 2)
             return P2P_NONE;
@@ -154,9 +164,12 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
         p->calls = n;
         p->capcalls = cap;
     }
-    c = p->ncalls;
-    if (p2p_u64map_put(&p->index->calls, call_key(caller, callee), c) < 0)
-        return P2P_NONE;
+    uint32_t c = p->ncalls;
+    if (index && p->index->calls_indexed == c) {
+        if (p2p_u64map_put(&p->index->calls, call_key(caller, callee), c) < 0)
+            return P2P_NONE;
+        p->index->calls_indexed = c + 1;
+    }
     p2p_call *k = &p->calls[c];
     memset(k, 0, sizeof *k);
     k->caller = caller;
@@ -170,6 +183,21 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
     f->last_call = c;
     p->ncalls++;
     return c;
+}
+
+uint32_t p2p_profile_add_call(p2p_profile *p, p2p_fid caller, p2p_fid callee)
+{
+    return new_call(p, caller, callee, false);
+}
+
+uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created)
+{
+    uint32_t c = p2p_profile_find_call(p, caller, callee);
+    if (created)
+        *created = c == P2P_NONE;
+    if (c != P2P_NONE)
+        return c;
+    return new_call(p, caller, callee, true);
 }
 
 p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
