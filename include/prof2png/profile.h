@@ -206,6 +206,11 @@ uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid cal
  * P2P_NONE when out of memory. */
 uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created);
 
+/* Append the call caller->callee, which the caller knows does not exist
+ * yet, with no events, without the cost of indexing it now (the index
+ * catches up at the next find or get).  P2P_NONE when out of memory. */
+uint32_t p2p_profile_add_call(p2p_profile *p, p2p_fid caller, p2p_fid callee);
+
 /* The pstats statistics of call c (stat_n 0 when it has none). */
 static inline const p2p_call_stat *p2p_call_stat_get(const p2p_profile *p, uint32_t c)
 {

@@ -23,6 +23,8 @@ struct p2p_profile_index {
      * the hash agrees */
     uint64_t *calls;
     size_t ncallslots; /* 0 or a power of two */
+    uint32_t calls_indexed; /* calls [0, calls_indexed) are in `calls`; the
+                             * rest came from p2p_profile_add_call */
 };
 
 p2p_profile *p2p_profile_new(p2p_id_kind kind)
@@ -203,32 +205,15 @@ static uint64_t call_hash(p2p_fid caller, p2p_fid callee)
     return p2p_hash_u64(call_key(caller, callee)) & 0xffffffffu;
 }
 
-uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee)
-{
-    const p2p_profile_index *x = p->index;
-    if (!x->ncallslots)
-        return P2P_NONE;
-    size_t mask = x->ncallslots - 1;
-    uint64_t h = call_hash(caller, callee);
-    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
-        uint64_t v = x->calls[j];
-        if (!v)
-            return P2P_NONE;
-        if (v >> 32 == h) {
-            const p2p_call *k = &p->calls[(uint32_t)v - 1];
-            if (k->caller == caller && k->callee == callee)
-                return (uint32_t)v - 1;
-        }
-    }
-}
-
-/* Room in the call table for one more call.  0, or -1 when out of memory. */
-static int call_table_room(p2p_profile *p)
+/* Room in the call table for `n` calls.  0, or -1 when out of memory. */
+static int call_table_room(p2p_profile *p, size_t n)
 {
     p2p_profile_index *x = p->index;
-    if ((size_t)(p->ncalls + 1) * 4 <= x->ncallslots * 3)
+    if (n * 4 <= x->ncallslots * 3)
         return 0;
     size_t ns = x->ncallslots ? x->ncallslots * 2 : 256;
+    while (n * 4 > ns * 3)
+        ns *= 2;
     uint64_t *t = p2p_vm_zalloc(ns * sizeof *t);
     if (!t)
         return -1;
@@ -247,13 +232,62 @@ static int call_table_room(p2p_profile *p)
     return 0;
 }
 
-uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created)
+/* Put call c (the next one not indexed) in the call table, which has room. */
+static void index_call(p2p_profile *p, uint32_t c)
 {
-    uint32_t c = p2p_profile_find_call(p, caller, callee);
-    if (created)
-        *created = c == P2P_NONE;
-    if (c != P2P_NONE)
-        return c;
+    p2p_profile_index *x = p->index;
+    uint64_t h = call_hash(p->calls[c].caller, p->calls[c].callee);
+    size_t j = (size_t)h & (x->ncallslots - 1);
+    while (x->calls[j])
+        j = (j + 1) & (x->ncallslots - 1);
+    x->calls[j] = h << 32 | (c + 1);
+    x->calls_indexed = c + 1;
+}
+
+/* Index the calls p2p_profile_add_call appended.  0, or -1 when out of
+ * memory (the table then holds what it held). */
+static int index_added_calls(p2p_profile *p)
+{
+    p2p_profile_index *x = p->index;
+    if (x->calls_indexed == p->ncalls)
+        return 0;
+    if (call_table_room(p, p->ncalls) < 0)
+        return -1;
+    while (x->calls_indexed < p->ncalls)
+        index_call(p, x->calls_indexed);
+    return 0;
+}
+
+uint32_t p2p_profile_find_call(const p2p_profile *p, p2p_fid caller, p2p_fid callee)
+{
+    /* the index is the profile's cache: catching it up changes no answer */
+    const p2p_profile_index *x = p->index;
+    if (index_added_calls((p2p_profile *)p) < 0) {
+        /* out of memory: the calls not in the table are searched one by one */
+        for (uint32_t c = x->calls_indexed; c < p->ncalls; c++)
+            if (p->calls[c].caller == caller && p->calls[c].callee == callee)
+                return c;
+    }
+    if (!x->ncallslots)
+        return P2P_NONE;
+    size_t mask = x->ncallslots - 1;
+    uint64_t h = call_hash(caller, callee);
+    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+        uint64_t v = x->calls[j];
+        if (!v)
+            return P2P_NONE;
+        if (v >> 32 == h) {
+            const p2p_call *k = &p->calls[(uint32_t)v - 1];
+            if (k->caller == caller && k->callee == callee)
+                return (uint32_t)v - 1;
+        }
+    }
+}
+
+/* Append the call caller->callee with no events; `index`: put it in the
+ * call table too (which then must hold every earlier call). */
+static uint32_t append_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool index)
+{
     if (p->ncalls == p->capcalls) {
         if (p->capcalls >= UINT32_MAX / 2)
             return P2P_NONE;
@@ -264,17 +298,9 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
         p->calls = n;
         p->capcalls = cap;
     }
-    if (call_table_room(p) < 0)
+    if (index && call_table_room(p, (size_t)p->ncalls + 1) < 0)
         return P2P_NONE;
-    c = p->ncalls;
-    {
-        p2p_profile_index *x = p->index;
-        uint64_t h = call_hash(caller, callee);
-        size_t j = (size_t)h & (x->ncallslots - 1);
-        while (x->calls[j])
-            j = (j + 1) & (x->ncallslots - 1);
-        x->calls[j] = h << 32 | (c + 1);
-    }
+    uint32_t c = p->ncalls;
     p2p_call *k = &p->calls[c];
     memset(k, 0, sizeof *k);
     k->caller = caller;
@@ -287,7 +313,26 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
         p->calls[f->last_call].next = c;
     f->last_call = c;
     p->ncalls++;
+    if (index)
+        index_call(p, c);
     return c;
+}
+
+uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bool *created)
+{
+    uint32_t c = p2p_profile_find_call(p, caller, callee);
+    if (created)
+        *created = c == P2P_NONE;
+    if (c != P2P_NONE)
+        return c;
+    if (p->index->calls_indexed != p->ncalls)
+        return P2P_NONE; /* out of memory catching the table up */
+    return append_call(p, caller, callee, true);
+}
+
+uint32_t p2p_profile_add_call(p2p_profile *p, p2p_fid caller, p2p_fid callee)
+{
+    return append_call(p, caller, callee, false);
 }
 
 p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)

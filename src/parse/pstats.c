@@ -1116,7 +1116,7 @@ static bool f_caller(fast *f, fcur *c, p2p_fid caller, p2p_fid callee, double *n
     } else if (!f_number(&v, &scalar)) {
         return false;
     }
-    uint32_t ci = p2p_profile_get_call(p, caller, callee, NULL);
+    uint32_t ci = p2p_profile_add_call(p, caller, callee);
     if (ci == P2P_NONE)
         return false;
     p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
