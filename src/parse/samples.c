@@ -730,8 +730,15 @@ static int stack_grow(p2p_smp_builder *b)
 int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines)
 {
     size_t nf = b->nprev;
-    if (!nf || !n || n > P2P_SMP_STACK_MAX || lines > UINT32_MAX)
+    if (b->stkoff || !nf || !n || n > P2P_SMP_STACK_MAX || lines > UINT32_MAX)
         return 0;
+    if (b->stklen && b->stklen % P2P_SMP_STACK_CHECK == 0) {
+        if (b->stkhits < P2P_SMP_STACK_CHECK / 4) {
+            b->stkoff = true;
+            return 0;
+        }
+        b->stkhits = 0;
+    }
     size_t size = sizeof(p2p_smp_stack) + (3 * nf - 1) * sizeof(uint32_t) + n;
     if (b->stkbytes + size > P2P_SMP_STACK_BYTES)
         return 0;
@@ -786,6 +793,7 @@ void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double we
     for (size_t r = n - 1; r-- > 0;)
         b->s2[calls[r]] += weight;
     b->nstacks++;
+    b->stkhits++;
 }
 
 int p2p_smp_finish(p2p_smp_builder *b)

@@ -174,6 +174,8 @@ struct p2p_smp_builder {
     size_t stkcap, stklen;
     size_t stkmax;        /* the longest text cached */
     size_t stkbytes;      /* memory the cache holds */
+    size_t stkhits;       /* replays since the last check of the saves */
+    bool stkoff;          /* saving stopped: stacks did not repeat */
     unsigned char *stkchunk; /* the chunk cached stacks are cut from */
     size_t stkchunk_size, stkchunk_used;
 };
@@ -254,7 +256,11 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first);
 /* Save the stack p2p_smp_commit() added last under its raw text s[0..n)
  * (which, read again, would push exactly the same frames) and the number
  * of input lines it spans.  Nothing happens when it is too long, already
- * cached or the cache is full.  0 or P2P_ENOMEM. */
+ * cached or the cache is full, nor once P2P_SMP_STACK_CHECK saves in a row
+ * saw fewer than a quarter as many replays (stacks whose text does not
+ * repeat, such as those with another +0x offset in every sample, would
+ * only fill memory).  0 or P2P_ENOMEM. */
+#define P2P_SMP_STACK_CHECK 4096
 int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines);
 
 /* The stack cached under the text s[0..n), or NULL. */

@@ -7,6 +7,10 @@
 #include <sys/mman.h>
 
 #define BIG_PAGE ((size_t)2 << 20)
+/* From this size on an array gets huge pages (and so 2 MB of memory at
+ * least): an array that doubles its way up to megabytes would otherwise
+ * fault in its smaller copies 4 kB at a time (~2 MB of them). */
+#define BIG_MIN ((size_t)512 << 10)
 
 #if !defined(P2P_ARENA_MALLOC) && defined(MADV_HUGEPAGE)
 #define BIG_MAPPED 1
@@ -19,7 +23,7 @@ static size_t big_round(size_t bytes)
 void *p2p_big_alloc(size_t bytes)
 {
 #ifdef BIG_MAPPED
-    if (bytes >= BIG_PAGE) {
+    if (bytes >= BIG_MIN) {
         if (bytes > SIZE_MAX / 2)
             return NULL;
         size_t size = big_round(bytes), len = size + BIG_PAGE;
@@ -45,7 +49,7 @@ void p2p_big_free(void *p, size_t bytes)
     if (!p)
         return;
 #ifdef BIG_MAPPED
-    if (bytes >= BIG_PAGE) {
+    if (bytes >= BIG_MIN) {
         munmap(p, big_round(bytes));
         return;
     }

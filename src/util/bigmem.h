@@ -1,10 +1,10 @@
-/* Big zero-filled arrays (2 MB or more) on transparent huge pages.
+/* Big zero-filled arrays (512 kB or more) on transparent huge pages.
  *
  * Where a page fault is dear (virtual machines: ~10 us each), an array that
  * grows to megabytes spends more time being faulted in than being used.
- * Arrays of 2 MB or more are mapped here, aligned on 2 MB and with huge
- * pages asked for (madvise), so that one fault brings in 2 MB rather than
- * 4 kB; smaller ones come from calloc.  Sanitizer builds
+ * Arrays of 512 kB or more are mapped here, in whole 2 MB pages aligned on
+ * 2 MB and with huge pages asked for (madvise), so that one fault brings in
+ * 2 MB rather than 4 kB; smaller ones come from calloc.  Sanitizer builds
  * (P2P_ARENA_MALLOC) always use calloc, which they check.  Not part of the
  * public API. */
 #ifndef P2P_UTIL_BIGMEM_H

@@ -68,6 +68,22 @@ def write(twin):
 for twin in (False, True):
     rng2 = random.Random(5)
     open('%s/%s.perf' % (tmp, 'twin' if twin else 'same'), 'wb').write(write(twin))
+
+# Over 4096 stacks that never repeat (each has a frame of its own) stop the
+# caching; the stacks cached before still replay.
+def write_many(twin):
+    out = []
+    for i in range(7000):
+        st = stacks[i % len(stacks)]
+        lines = ['prog 12 %d.000001: 1 cycles: ' % i]
+        if 12 <= i < 5000:
+            lines.append('\t%16x [unknown] ([unknown])' % (0x9000 + i))
+        lines += [frame_line(f, twin, i) for f in st]
+        out.append('\n'.join(lines) + '\n\n')
+    return ''.join(out).encode('utf-8')
+
+for twin in (False, True):
+    open('%s/%s.perf' % (tmp, 'twin2' if twin else 'same2'), 'wb').write(write_many(twin))
 PY
 
 for opts in "" "--total=callstacks" "--total=callratios" "--event=cycles" "--event=instructions" "-n0 -e0"; do
@@ -80,6 +96,13 @@ for opts in "" "--total=callstacks" "--total=callratios" "--event=cycles" "--eve
     if cmp -s "$tmp/same.dot" "$tmp/twin.dot"; then pass; else fail "$opts: the graphs differ"; fi
     if cmp -s "$tmp/same.err" "$tmp/twin.err"; then pass; else
         fail "$opts: the warnings differ: $(diff "$tmp/same.err" "$tmp/twin.err" | head -5)"; fi
+done
+for opts in "" "--total=callstacks"; do
+    # shellcheck disable=SC2086
+    "$bin" -f perf $opts "$tmp/same2.perf" >"$tmp/same.dot" 2>&1
+    # shellcheck disable=SC2086
+    "$bin" -f perf $opts "$tmp/twin2.perf" >"$tmp/twin.dot" 2>&1
+    if cmp -s "$tmp/same.dot" "$tmp/twin.dot"; then pass; else fail "many stacks $opts: the graphs differ"; fi
 done
 expect_match "$(cat "$tmp/same.err")" "line [0-9]+: skipped [0-9]+ lines inside stacks" "the non-frame lines are counted"
 expect_match "$(cat "$tmp/same.err")" "invalid UTF-8" "the repair is reported"
