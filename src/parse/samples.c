@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 
 #include "samples.h"
-#include "../util/bigmem.h"
 #include "../util/utf8.h"
 
 /* ---- characters ----------------------------------------------------- */
@@ -325,7 +324,7 @@ void p2p_smp_free(p2p_smp_builder *b)
     b->p = NULL;
     p2p_arena_free(b->keys);
     b->keys = NULL;
-    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
+    p2p_vm_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     free(b->frontraw);
     b->front = NULL;
     b->frontraw = NULL;
@@ -335,9 +334,9 @@ void p2p_smp_free(p2p_smp_builder *b)
     free(b->fids);
     free(b->prevcalls);
     free(b->callv);
-    p2p_big_free(b->fs, b->capfs * sizeof *b->fs);
-    p2p_big_free(b->s2, b->caps2 * sizeof *b->s2);
-    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
+    p2p_vm_free(b->fs, b->capfs * sizeof *b->fs);
+    p2p_vm_free(b->s2, b->caps2 * sizeof *b->s2);
+    p2p_vm_free(b->stk, b->stkcap * sizeof *b->stk);
     b->stk = NULL;
     stack_mem_free(b);
     p2p_buf_free(&b->scratch);
@@ -383,7 +382,7 @@ static int cache_grow(p2p_smp_builder *b)
 {
     size_t cap = b->cap ? b->cap * 2 : b->cap0;
     /* one spare entry to align the table on cache lines */
-    void *raw = p2p_big_alloc((cap + 1) * sizeof(p2p_smp_entry));
+    void *raw = p2p_vm_zalloc((cap + 1) * sizeof(p2p_smp_entry));
     if (!raw)
         return -1;
     p2p_smp_entry *t = (p2p_smp_entry *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
@@ -395,7 +394,7 @@ static int cache_grow(p2p_smp_builder *b)
             j = (j + 1) & (cap - 1);
         t[j] = b->tab[i];
     }
-    p2p_big_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
+    p2p_vm_free(b->tabraw, b->cap ? (b->cap + 1) * sizeof(p2p_smp_entry) : 0);
     b->tabraw = raw;
     b->tab = t;
     b->cap = cap;
@@ -531,7 +530,7 @@ static int fs_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->capfs ? b->capfs : 1024;
     while (cap < n)
         cap *= 2;
-    p2p_smp_fsum *fs = p2p_big_grow(b->fs, b->capfs, b->capfs, cap, sizeof *fs);
+    p2p_smp_fsum *fs = cap <= SIZE_MAX / sizeof *fs ? p2p_vm_grow_zero(b->fs, b->capfs * sizeof *fs, cap * sizeof *fs) : NULL;
     if (!fs)
         return P2P_ENOMEM;
     b->fs = fs;
@@ -546,7 +545,7 @@ static int s2_room(p2p_smp_builder *b, size_t n)
     size_t cap = b->caps2 ? b->caps2 : 1024;
     while (cap < n)
         cap *= 2;
-    double *s2 = p2p_big_grow(b->s2, b->caps2, b->caps2, cap, sizeof *s2);
+    double *s2 = cap <= SIZE_MAX / sizeof *s2 ? p2p_vm_grow_zero(b->s2, b->caps2 * sizeof *s2, cap * sizeof *s2) : NULL;
     if (!s2)
         return P2P_ENOMEM;
     b->s2 = s2;
@@ -675,7 +674,7 @@ static void *stack_mem(p2p_smp_builder *b, size_t size)
 #ifdef P2P_ARENA_MALLOC
         cs = size + 16; /* one stack a block, for the sanitizers */
 #endif
-        unsigned char *c = p2p_big_alloc(cs);
+        unsigned char *c = p2p_vm_zalloc(cs);
         if (!c)
             return NULL;
         memcpy(c, &b->stkchunk, sizeof b->stkchunk);
@@ -698,7 +697,7 @@ static void stack_mem_free(p2p_smp_builder *b)
         size_t ps;
         memcpy(&prev, c, sizeof prev);
         memcpy(&ps, c + sizeof prev, sizeof ps);
-        p2p_big_free(c, cs);
+        p2p_vm_free(c, cs);
         c = prev;
         cs = ps;
     }
@@ -709,7 +708,7 @@ static void stack_mem_free(p2p_smp_builder *b)
 static int stack_grow(p2p_smp_builder *b)
 {
     size_t cap = b->stkcap ? b->stkcap * 2 : 1024;
-    struct p2p_smp_stkslot *t = p2p_big_alloc(cap * sizeof *t);
+    struct p2p_smp_stkslot *t = p2p_vm_zalloc(cap * sizeof *t);
     if (!t)
         return -1;
     for (size_t i = 0; i < b->stkcap; i++) {
@@ -720,7 +719,7 @@ static int stack_grow(p2p_smp_builder *b)
             j = (j + 1) & (cap - 1);
         t[j] = b->stk[i];
     }
-    p2p_big_free(b->stk, b->stkcap * sizeof *b->stk);
+    p2p_vm_free(b->stk, b->stkcap * sizeof *b->stk);
     b->stkbytes += (cap - b->stkcap) * sizeof *t;
     b->stk = t;
     b->stkcap = cap;

@@ -20,7 +20,13 @@
  * memory at once. */
 #define VM_MIN ((size_t)1 << 20)
 
-#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+/* Sanitizer builds (P2P_ARENA_MALLOC) keep big arrays on the heap too, where
+ * the sanitizers check every access. */
+#if defined(__linux__) && defined(MREMAP_MAYMOVE) && !defined(P2P_ARENA_MALLOC)
+#define VM_MAPPED 1
+#endif
+
+#ifdef VM_MAPPED
 /* The length mapped for `size` bytes: whole huge pages from 2 MiB on, so
  * that the kernel places the mapping on a huge-page boundary (the tail
  * beyond `size` is never touched and costs no memory). */
@@ -32,7 +38,7 @@ static size_t vm_len(size_t size)
 
 void *p2p_vm_realloc(void *p, size_t old, size_t size)
 {
-#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#ifdef VM_MAPPED
     if (size >= VM_MIN) {
         void *q;
         if (p && old >= VM_MIN) {
@@ -72,7 +78,7 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size)
 
 void *p2p_vm_zalloc(size_t size)
 {
-#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#ifdef VM_MAPPED
     if (size >= VM_MIN)
         return p2p_vm_realloc(NULL, 0, size); /* fresh pages are zero */
 #endif
@@ -83,7 +89,7 @@ void p2p_vm_free(void *p, size_t size)
 {
     if (!p)
         return;
-#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#ifdef VM_MAPPED
     if (size >= VM_MIN) {
         munmap(p, vm_len(size));
         return;
@@ -92,6 +98,21 @@ void p2p_vm_free(void *p, size_t size)
     (void)size;
 #endif
     free(p);
+}
+
+void *p2p_vm_grow_zero(void *p, size_t old, size_t size)
+{
+    void *q = p2p_vm_realloc(p, old, size);
+    if (!q || size <= old)
+        return q;
+    size_t dirty = size; /* the new bytes [old, dirty) may not be zero */
+#ifdef VM_MAPPED
+    if (size >= VM_MIN) /* fresh pages are zero; the old mapping's tail was never handed out */
+        dirty = old >= VM_MIN ? (vm_len(old) < size ? vm_len(old) : size) : old;
+#endif
+    if (dirty > old)
+        memset((unsigned char *)q + old, 0, dirty - old);
+    return q;
 }
 
 typedef struct block {

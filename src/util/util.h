@@ -30,6 +30,8 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size);
 void p2p_vm_free(void *p, size_t size);
 /* A zeroed big array of `size` bytes (free with p2p_vm_free), or NULL. */
 void *p2p_vm_zalloc(size_t size);
+/* p2p_vm_realloc, with the new bytes (beyond `old`) zero. */
+void *p2p_vm_grow_zero(void *p, size_t old, size_t size);
 
 /* ---- growable byte buffer -------------------------------------------- */
 typedef struct p2p_buf {
