@@ -59,8 +59,8 @@ void p2p_profile_free(p2p_profile *p)
     }
     p2p_vm_free(p->functions, (size_t)p->capfunctions * sizeof *p->functions);
     p2p_vm_free(p->calls, (size_t)p->capcalls * sizeof *p->calls);
-    free(p->call_stats);
-    free(p->fn_stats);
+    p2p_vm_free(p->call_stats, (size_t)p->ncall_stats * sizeof *p->call_stats);
+    p2p_vm_free(p->fn_stats, (size_t)p->nfn_stats * sizeof *p->fn_stats);
     free(p->cycles);
     p2p_arena_free(p->arena);
     free(p);
@@ -339,10 +339,10 @@ p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
 {
     if (c >= p->ncall_stats) {
         uint32_t n = p->capcalls > c ? p->capcalls : c + 1;
-        p2p_call_stat *s = realloc(p->call_stats, (size_t)n * sizeof *s);
+        /* big arrays (util.h): fresh pages come zero, on huge pages */
+        p2p_call_stat *s = p2p_vm_grow_zero(p->call_stats, (size_t)p->ncall_stats * sizeof *s, (size_t)n * sizeof *s);
         if (!s)
             return NULL;
-        memset(s + p->ncall_stats, 0, (size_t)(n - p->ncall_stats) * sizeof *s);
         p->call_stats = s;
         p->ncall_stats = n;
     }
@@ -353,10 +353,9 @@ p2p_fn_stat *p2p_profile_fn_stat(p2p_profile *p, p2p_fid f)
 {
     if (f >= p->nfn_stats) {
         uint32_t n = p->capfunctions > f ? p->capfunctions : f + 1;
-        p2p_fn_stat *s = realloc(p->fn_stats, (size_t)n * sizeof *s);
+        p2p_fn_stat *s = p2p_vm_grow_zero(p->fn_stats, (size_t)p->nfn_stats * sizeof *s, (size_t)n * sizeof *s);
         if (!s)
             return NULL;
-        memset(s + p->nfn_stats, 0, (size_t)(n - p->nfn_stats) * sizeof *s);
         p->fn_stats = s;
         p->nfn_stats = n;
     }

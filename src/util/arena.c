@@ -1,4 +1,5 @@
 /* Bump allocator: big blocks, freed all at once. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,11 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /* Blocks of at least this size are mapped (and grown with mremap) rather
- * than malloc'd: growing one moves no bytes, and freeing one returns its
- * memory at once. */
-#define VM_MIN ((size_t)1 << 20)
+ * than malloc'd: growing one moves no bytes, freeing one returns its memory
+ * at once, and it gets huge pages (so 2 MiB of memory at least: an array
+ * that doubles its way up to megabytes would otherwise fault its smaller
+ * copies in 4 KiB at a time). */
+#define VM_MIN ((size_t)512 << 10)
 
 /* Sanitizer builds (P2P_ARENA_MALLOC) keep big arrays on the heap too, where
  * the sanitizers check every access. */
@@ -27,14 +30,51 @@
 #endif
 
 #ifdef VM_MAPPED
-/* The length mapped for `size` bytes: whole huge pages from 2 MiB on, so
- * that the kernel places the mapping on a huge-page boundary (the tail
- * beyond `size` is never touched and costs no memory). */
+/* The length mapped for `size` bytes (at least VM_MIN): whole huge pages. */
 static size_t vm_len(size_t size)
 {
-    return size >= HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : size;
+    return size <= SIZE_MAX - HUGE_PAGE ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : size;
+}
+
+/* A fresh mapping of `len` bytes (a multiple of HUGE_PAGE) on a huge-page
+ * boundary, where the kernel can use huge pages for it; MAP_FAILED. */
+static void *vm_map(size_t len)
+{
+    if (len > SIZE_MAX - HUGE_PAGE)
+        return MAP_FAILED;
+    unsigned char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return MAP_FAILED;
+    unsigned char *a = (unsigned char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    size_t head = (size_t)(a - m);
+    if (head)
+        munmap(m, head);
+    if (HUGE_PAGE - head)
+        munmap(a + len, HUGE_PAGE - head);
+    return a;
 }
 #endif
+
+/* Mapping p of `old` bytes resized to `len` (both multiples of HUGE_PAGE),
+ * its pages moved, not copied, and kept on a huge-page boundary (a plain
+ * MREMAP_MAYMOVE may put it anywhere, and the kernel then stops using huge
+ * pages for it).  MAP_FAILED, with p untouched, when out of memory. */
+static void *vm_move(void *p, size_t old, size_t len)
+{
+    if (len < old)
+        return mremap(p, old, len, 0);
+    /* in place when the addresses after it are free */
+    void *q = mremap(p, old, len, 0);
+    if (q != MAP_FAILED)
+        return q;
+    void *dst = vm_map(len);
+    if (dst == MAP_FAILED)
+        return MAP_FAILED;
+    q = mremap(p, old, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+    if (q == MAP_FAILED)
+        munmap(dst, len);
+    return q;
+}
 
 void *p2p_vm_realloc(void *p, size_t old, size_t size)
 {
@@ -42,9 +82,9 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size)
     if (size >= VM_MIN) {
         void *q;
         if (p && old >= VM_MIN) {
-            q = vm_len(old) == vm_len(size) ? p : mremap(p, vm_len(old), vm_len(size), MREMAP_MAYMOVE);
+            q = vm_len(old) == vm_len(size) ? p : vm_move(p, vm_len(old), vm_len(size));
         } else {
-            q = mmap(NULL, vm_len(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            q = vm_map(vm_len(size));
             if (q != MAP_FAILED && p) {
                 memcpy(q, p, old < size ? old : size);
                 free(p);
@@ -56,8 +96,7 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size)
         /* a hint, on the whole mapping (part of one would split it, and
          * mremap works on one piece only): big arrays touched all over
          * then fault once per 2 MiB instead of per 4 KiB */
-        if (size >= HUGE_PAGE)
-            (void)madvise(q, vm_len(size), MADV_HUGEPAGE);
+        (void)madvise(q, vm_len(size), MADV_HUGEPAGE);
 #endif
         return q;
     }
