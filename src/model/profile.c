@@ -443,11 +443,14 @@ int p2p_profile_normalise(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag 
             return p2p_diag_set(d, P2P_EFORMAT, 0, -1, "function %s has no value for an event the others have",
                                 f->name);
         p2p_ev_set(&f->ev, out, p2p_ratio(p, f->ev.v[in], total));
-        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next) {
-            p2p_call *k = &p->calls[c];
-            if (p2p_ev_has(&k->ev, in))
-                p2p_ev_set(&k->ev, out, p2p_ratio(p, k->ev.v[in], total));
-        }
+    }
+    /* the calls of live functions, in the order of the array (the callers'
+     * lists jump all over it; the values are the same, only the order of
+     * any out-of-range warnings differs: functions first, then calls) */
+    for (uint32_t c = 0; c < p->ncalls; c++) {
+        p2p_call *k = &p->calls[c];
+        if (p2p_ev_has(&k->ev, in) && !p->functions[k->caller].removed)
+            p2p_ev_set(&k->ev, out, p2p_ratio(p, k->ev.v[in], total));
     }
     p2p_ev_set(&p->ev, out, 1.0);
     return 0;
