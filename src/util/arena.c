@@ -53,7 +53,6 @@ static void *vm_map(size_t len)
         munmap(a + len, HUGE_PAGE - head);
     return a;
 }
-#endif
 
 /* Mapping p of `old` bytes resized to `len` (both multiples of HUGE_PAGE),
  * its pages moved, not copied, and kept on a huge-page boundary (a plain
@@ -75,6 +74,7 @@ static void *vm_move(void *p, size_t old, size_t len)
         munmap(dst, len);
     return q;
 }
+#endif
 
 void *p2p_vm_realloc(void *p, size_t old, size_t size)
 {
