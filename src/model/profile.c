@@ -335,31 +335,37 @@ uint32_t p2p_profile_add_call(p2p_profile *p, p2p_fid caller, p2p_fid callee)
     return append_call(p, caller, callee, false);
 }
 
-p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
+/* Element i of a side array *arr of *n elements of `elem` bytes, grown
+ * (zero-filled) to at least `cap` elements when i is beyond it; NULL when
+ * out of memory. */
+static void *side_array_at(void **arr, uint32_t *n, uint32_t cap, uint32_t i, size_t elem)
 {
-    if (c >= p->ncall_stats) {
-        uint32_t n = p->capcalls > c ? p->capcalls : c + 1;
+    if (i >= *n) {
+        uint32_t m = cap > i ? cap : i + 1;
         /* big arrays (util.h): fresh pages come zero, on huge pages */
-        p2p_call_stat *s = p2p_vm_grow_zero(p->call_stats, (size_t)p->ncall_stats * sizeof *s, (size_t)n * sizeof *s);
+        void *s = p2p_vm_grow_zero(*arr, (size_t)*n * elem, (size_t)m * elem);
         if (!s)
             return NULL;
-        p->call_stats = s;
-        p->ncall_stats = n;
+        *arr = s;
+        *n = m;
     }
-    return &p->call_stats[c];
+    return (unsigned char *)*arr + (size_t)i * elem;
+}
+
+p2p_call_stat *p2p_profile_call_stat(p2p_profile *p, uint32_t c)
+{
+    void *arr = p->call_stats;
+    p2p_call_stat *s = side_array_at(&arr, &p->ncall_stats, p->capcalls, c, sizeof *s);
+    p->call_stats = arr;
+    return s;
 }
 
 p2p_fn_stat *p2p_profile_fn_stat(p2p_profile *p, p2p_fid f)
 {
-    if (f >= p->nfn_stats) {
-        uint32_t n = p->capfunctions > f ? p->capfunctions : f + 1;
-        p2p_fn_stat *s = p2p_vm_grow_zero(p->fn_stats, (size_t)p->nfn_stats * sizeof *s, (size_t)n * sizeof *s);
-        if (!s)
-            return NULL;
-        p->fn_stats = s;
-        p->nfn_stats = n;
-    }
-    return &p->fn_stats[f];
+    void *arr = p->fn_stats;
+    p2p_fn_stat *s = side_array_at(&arr, &p->nfn_stats, p->capfunctions, f, sizeof *s);
+    p->fn_stats = arr;
+    return s;
 }
 
 uint32_t p2p_profile_add_cycle(p2p_profile *p)

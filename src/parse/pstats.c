@@ -781,6 +781,29 @@ static uint32_t *f_aux(fast *f, uint32_t slot)
 
 #define FAST_REF 0xff /* fval.type of a back-reference not yet followed */
 
+/* The length at c of a string or container: one byte (the short forms) or
+ * a non-negative int32, and no more than the *left bytes after it.  false:
+ * give up. */
+static bool f_length(const unsigned char *d, fcur *c, size_t *left, bool one_byte, size_t *n)
+{
+    if (one_byte) {
+        if (*left < 1)
+            return false;
+        *n = d[c->pos++];
+        --*left;
+    } else {
+        if (*left < 4)
+            return false;
+        int32_t x = (int32_t)f_u32(d + c->pos);
+        c->pos += 4;
+        *left -= 4;
+        if (x < 0)
+            return false;
+        *n = (size_t)x;
+    }
+    return *n <= *left;
+}
+
 /* Read the head of one object at c: a scalar or string whole, a container
  * up to its first item (v->items), a back-reference as FAST_REF (v->slot,
  * v->len: which table).  false: give up. */
@@ -843,22 +866,7 @@ static bool f_rd1(fast *f, fcur *c, fval *v)
     case 't':
     case 's': {
         size_t n;
-        if (t == 'z' || t == 'Z') {
-            if (left < 1)
-                return false;
-            n = d[c->pos++];
-            left--;
-        } else {
-            if (left < 4)
-                return false;
-            int32_t x = (int32_t)f_u32(d + c->pos);
-            c->pos += 4;
-            left -= 4;
-            if (x < 0)
-                return false;
-            n = (size_t)x;
-        }
-        if (n > left)
+        if (!f_length(d, c, &left, t == 'z' || t == 'Z', &n))
             return false;
         v->type = t == 's' ? P2P_M_BYTES : P2P_M_STR;
         v->u.s = (const char *)d + c->pos;
@@ -879,22 +887,7 @@ static bool f_rd1(fast *f, fcur *c, fval *v)
     case '[':
     case '{': {
         size_t n = 0;
-        if (t == ')') {
-            if (left < 1)
-                return false;
-            n = d[c->pos++];
-            left--;
-        } else if (t != '{') {
-            if (left < 4)
-                return false;
-            int32_t x = (int32_t)f_u32(d + c->pos);
-            c->pos += 4;
-            left -= 4;
-            if (x < 0)
-                return false;
-            n = (size_t)x;
-        }
-        if (n > left)
+        if (t != '{' && !f_length(d, c, &left, t == ')', &n))
             return false;
         v->type = t == '[' ? P2P_M_LIST : t == '{' ? P2P_M_DICT : P2P_M_TUPLE;
         v->len = (uint32_t)n;
