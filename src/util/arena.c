@@ -54,24 +54,24 @@ static void *vm_map(size_t len)
     return a;
 }
 
-/* Mapping p of `old` bytes resized to `len` (both multiples of HUGE_PAGE),
- * its pages moved, not copied, and kept on a huge-page boundary (a plain
+/* Mapping p of `old` bytes resized to `len` (both multiples of HUGE_PAGE)
+ * and kept on a huge-page boundary: grown in place when the addresses
+ * after it are free, else copied into a fresh aligned mapping (a plain
  * MREMAP_MAYMOVE may put it anywhere, and the kernel then stops using huge
- * pages for it).  MAP_FAILED, with p untouched, when out of memory. */
+ * pages for it; MREMAP_FIXED into a reserved range is what valgrind cannot
+ * follow).  MAP_FAILED, with p untouched, when out of memory. */
 static void *vm_move(void *p, size_t old, size_t len)
 {
     if (len < old)
         return mremap(p, old, len, 0);
-    /* in place when the addresses after it are free */
     void *q = mremap(p, old, len, 0);
     if (q != MAP_FAILED)
         return q;
-    void *dst = vm_map(len);
-    if (dst == MAP_FAILED)
-        return MAP_FAILED;
-    q = mremap(p, old, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+    q = vm_map(len);
     if (q == MAP_FAILED)
-        munmap(dst, len);
+        return MAP_FAILED;
+    memcpy(q, p, old);
+    munmap(p, old);
     return q;
 }
 #endif
