@@ -51,6 +51,9 @@ static void *vm_map(size_t len)
         munmap(m, head);
     if (HUGE_PAGE - head)
         munmap(a + len, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(a, len, MADV_HUGEPAGE); /* before anything is copied in */
+#endif
     return a;
 }
 
