@@ -7,8 +7,9 @@ timing prof2png on every format (bench/run's $FORMATS).
            (defaults 100 MB, 20000 functions)
 
 All but pstats draw their samples from one fixed set of 4000 stacks over
-FUNCTIONS functions (a call DAG with a small recursive knot, as in
-bench/gen_perf.py), repeated until the file has SIZE_MB megabytes: the
+FUNCTIONS functions (bench/stacks.py: a call DAG with a small recursive
+knot, as bench/gen_perf.py uses), repeated until the file has SIZE_MB
+megabytes: the
 distinct functions and calls are bounded while the size grows, so time
 should grow linearly with the size and memory hardly at all.  (sleepy is a
 zip archive: its size is the compressed size, roughly.)
@@ -24,6 +25,8 @@ import marshal
 import random
 import sys
 import zipfile
+
+import stacks
 
 fmt = sys.argv[1] if len(sys.argv) > 1 else ''
 target = int(float(sys.argv[2]) * 1000 * 1000) if len(sys.argv) > 2 else 100 * 1000 * 1000
@@ -45,16 +48,8 @@ def module(i):
 
 
 def stack():
-    """Frame indices, outermost first."""
-    depth = rnd.randrange(5, 40)
-    frames = [0]
-    while len(frames) < depth:
-        f = frames[-1]
-        if f < 4 and rnd.random() < 0.5:
-            frames.append(1 + f % 3)
-        else:
-            frames.append(min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
-    return frames
+    """Frame indices, outermost first (bench/stacks.py)."""
+    return stacks.stack(rnd, nfunc)
 
 
 def repeat(records, sep=b''):
@@ -156,10 +151,12 @@ def gen_sleepy():
         written += len(r)
     z = io.BytesIO()
     with zipfile.ZipFile(z, 'w', zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr('Stats.txt', 'Filename: C:\\app.exe\nDuration: 1.000000\nSamples: 1\n')
-        zf.writestr('Symbols.txt', syms)
-        zf.writestr('Callstacks.txt', buf.getvalue())
-        zf.writestr('Version 0.82 required', '0.82\n')
+        def member(name, text):  # fixed dates: the same archive every time
+            zf.writestr(zipfile.ZipInfo(name, (2026, 12, 5, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
+        member('Stats.txt', 'Filename: C:\\app.exe\nDuration: 1.000000\nSamples: 1\n')
+        member('Symbols.txt', syms)
+        member('Callstacks.txt', buf.getvalue())
+        member('Version 0.82 required', '0.82\n')
     out.write(z.getvalue())
 
 

@@ -15,6 +15,8 @@ memory not at all.  Deterministic.
 import random
 import sys
 
+import stacks as stacks_mod
+
 target = int(float(sys.argv[1]) * 1000 * 1000) if len(sys.argv) > 1 else 100 * 1000 * 1000
 nfunc = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
 rnd = random.Random(777)
@@ -31,17 +33,9 @@ for i in range(nfunc):
                      MODS[i % len(MODS)]))
 
 
-# Stacks walk down a call tree-like DAG (a function calls later ones), with
-# the interpreter's own recursion: functions 1-3 call each other in a loop.
+# Stacks from bench/stacks.py, printed deepest first.
 def stack():
-    depth = rnd.randrange(5, 40)
-    frames = [0]
-    while len(frames) < depth:
-        f = frames[-1]
-        if f < 4 and rnd.random() < 0.5:
-            frames.append(1 + f % 3)
-        else:
-            frames.append(min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
+    frames = stacks_mod.stack(rnd, nfunc)
     lines = []
     for i in reversed(frames):
         sym, mod = syms[i]

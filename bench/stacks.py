@@ -1,0 +1,17 @@
+"""The call stacks the synthetic generators share (bench/gen_perf.py,
+bench/gen_formats.py): a walk down a call DAG in which a function calls
+later ones, with the interpreter's own recursion (functions 1-3 call each
+other in a loop), 5 to 39 frames deep.  Frame indices, outermost first.
+Deterministic for a given random.Random."""
+
+
+def stack(rnd, nfunc):
+    depth = rnd.randrange(5, 40)
+    frames = [0]
+    while len(frames) < depth:
+        f = frames[-1]
+        if f < 4 and rnd.random() < 0.5:
+            frames.append(1 + f % 3)
+        else:
+            frames.append(min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
+    return frames
