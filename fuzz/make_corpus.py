@@ -115,6 +115,7 @@ SOURCES = {
         ('tests/data/json/cycle.json', True),
         ('tests/data/json/workload-float.json', True),
         ('tests/data/json/workload.json', True),
+        ('tests/data/json/events-first.json', True),
         ('@upstream/json/empty.json', True),
         ('@upstream/json/diamond.json', True),
         ('@upstream/json/cycle.json', True),

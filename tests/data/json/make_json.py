@@ -56,6 +56,11 @@ def workload(seed, nfuncs, nevents, float_costs):
 def main():
     write('workload.json', workload(1, 40, 300, False))
     write('workload-float.json', workload(2, 25, 120, True), indent=None)
+    # the same kind of profile with "events" before "functions" (JSON objects
+    # are unordered; the parser then reads the events in a second pass)
+    w = workload(3, 20, 80, False)
+    write('events-first.json', {'events': w['events'], 'costs': w['costs'], 'version': 0,
+                                'functions': w['functions']}, indent=None)
     # hand-made: a cycle a -> b -> c -> a entered from main, self recursion
     # in d, unused function, extra keys, a second cost that is ignored,
     # non-ASCII and escaped names
