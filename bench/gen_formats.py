@@ -3,7 +3,8 @@
 timing prof2png on every format (bench/run's $FORMATS).
 
     usage: bench/gen_formats.py FORMAT [SIZE_MB] [FUNCTIONS] > big.FORMAT
-           FORMAT: collapse, dtrace, json, xperf, hprof, sleepy, pstats
+           FORMAT: collapse, dtrace, json, xperf, hprof, sleepy, pstats, axe,
+                   sysprof
            (defaults 100 MB, 20000 functions)
 
 All but pstats draw their samples from one fixed set of 4000 stacks over
@@ -17,7 +18,10 @@ zip archive: its size is the compressed size, roughly.)
 pstats is a dict of functions, so its size grows with the functions:
 FUNCTIONS is ignored and as many functions are made as SIZE_MB needs, each
 with a few callers, as cProfile writes them (marshal of the running
-Python).  Deterministic (fixed seeds).
+Python).  axe (a VTune gprof-cc report) is likewise a table of functions:
+as many as SIZE_MB needs, in a call tree.  sysprof
+is an XML call tree: stacks of the fixed kind are added to it until its
+nodes fill SIZE_MB.  Deterministic (fixed seeds).
 """
 import io
 import json
@@ -178,8 +182,91 @@ def gen_pstats():
     out.write(marshal.dumps(stats))
 
 
+def gen_axe():
+    # about 610 bytes a function (5 lines of 121): size / 610 functions
+    n = max(10, target // 610)
+    w = 120
+    parent = [-1] + [rnd.randrange(max(0, i - 50), i) for i in range(1, n)]
+    callers = [[] for _ in range(n)]
+    for i in range(1, n):
+        callers[i].append(parent[i])
+    selft = [round(rnd.uniform(0.0, 2.0), 3) for _ in range(n)]
+    kids = [[] for _ in range(n)]
+    for i in range(1, n):
+        kids[parent[i]].append(i)
+    total = selft[:]
+    for i in range(n - 1, 0, -1):
+        total[parent[i]] += total[i]
+    grand = total[0]
+    nm = lambda i: 'ns::%s(int)' % name(i)
+    out.write(('Index  % CPU Time:Total  CPU Time:Self  CPU Time:Children  Name' + ' ' * 42 + 'Index\n'
+               '-----  ----------------  -------------  -----------------  ' + '-' * 44 + '  -----\n').encode())
+    sub = lambda a, b, who, j: ('%-25s%-15.3f%-21.3f%-44s[%d]' % ('', a, b, who, j + 1)).ljust(w) + '\n'
+    rows = []
+    for i in range(n):
+        if i == 0:
+            rows.append(('%-61s%s' % ('', '<spontaneous>')).ljust(w) + '\n')
+        for c in callers[i]:
+            rows.append(sub(selft[i], total[i] - selft[i], nm(c), c))
+        # the index column widens past [99999] as VTune's does: one space at least
+        rows.append(('%-6s %-18.2f%-15.3f%-19.3f%-46s[%d]' % ('[%d]' % (i + 1), 100.0 * total[i] / grand, selft[i],
+                                                           total[i] - selft[i], nm(i), i + 1)).ljust(w) + '\n')
+        for k in kids[i]:
+            rows.append(sub(selft[k], total[k] - selft[k], nm(k), k))
+        rows.append(' ' * w + '\n')
+        if len(rows) > 4096:
+            out.write(''.join(rows).encode())
+            rows = []
+    out.write(''.join(rows).encode())
+    out.write(b'\n\nIndex by function name\n\nIndex  Function\n-----  --------\n')
+    out.write(''.join('[%d]    %s\n' % (i + 1, nm(i)) for i in range(n)).encode())
+
+
+def gen_sysprof():
+    # a call tree of nodes (about 330 bytes each) grown from stacks, after
+    # the objects (about 120 bytes each) whose self counts sum their nodes'
+    objs = ['"[app]"', '"Everything"'] + ['"%s"' % name(i) for i in range(nfunc)]
+    nodes = [[2, 0, 0], [1, 1, 0]]  # [object id, parent node id, self]
+    child = {}  # (parent node id, function) -> node id
+    size = 120 * len(objs)
+    while size < target:
+        at = 2
+        for f in stacks.stack(rnd, nfunc):
+            key = (at, f)
+            if key not in child:
+                nodes.append([f + 3, at, 0])
+                child[key] = len(nodes)
+                size += 330
+            at = child[key]
+        nodes[at - 1][2] += rnd.randrange(1, 20)
+    total = [nd[2] for nd in nodes]
+    for k in range(len(nodes) - 1, 0, -1):
+        total[nodes[k][1] - 1] += total[k]
+    oself, ototal = [0] * (len(objs) + 1), [0] * (len(objs) + 1)
+    for k, (obj, par, self_) in enumerate(nodes):
+        oself[obj] += self_
+        ototal[obj] += total[k]
+    out.write(b'<?xml version="1.0"?>\n<profile>\n    <size>%d</size>\n    <call_tree>1</call_tree>\n'
+              b'    <objects>\n' % total[0])
+    out.write(''.join('        <object id="%d">\n            <name>%s</name>\n            <total>%d</total>\n'
+                      '            <self>%d</self>\n        </object>\n' % (k + 1, o, ototal[k + 1], oself[k + 1])
+                      for k, o in enumerate(objs)).encode())
+    out.write(b'    </objects>\n    <nodes>\n')
+    rows = []
+    for k, (obj, par, self_) in enumerate(nodes):
+        rows.append('        <node id="%d">\n            <object>%d</object>\n            <siblings>0</siblings>\n'
+                    '            <children>0</children>\n            <parent>%d</parent>\n'
+                    '            <total>%d</total>\n            <self>%d</self>\n'
+                    '            <toplevel>0</toplevel>\n        </node>\n' % (k + 1, obj, par, total[k], self_))
+        if len(rows) > 4096:
+            out.write(''.join(rows).encode())
+            rows = []
+    out.write(''.join(rows).encode())
+    out.write(b'    </nodes>\n</profile>\n')
+
+
 GENS = {'collapse': gen_collapse, 'dtrace': gen_dtrace, 'xperf': gen_xperf, 'json': gen_json, 'hprof': gen_hprof,
-        'sleepy': gen_sleepy, 'pstats': gen_pstats}
+        'sleepy': gen_sleepy, 'pstats': gen_pstats, 'axe': gen_axe, 'sysprof': gen_sysprof}
 if fmt not in GENS:
     sys.exit('usage: gen_formats.py FORMAT [SIZE_MB] [FUNCTIONS]; FORMAT one of ' + ', '.join(sorted(GENS)))
 GENS[fmt]()
