@@ -95,7 +95,7 @@ typedef struct sysprof {
     int depth;
     int section;
     int field;
-    char parent_tag[64]; /* the element holding text only, for messages */
+    char parent_raw[128]; /* the element holding text only, for messages (its name's first bytes) */
     p2p_buf text;
     sp_object *objs;
     size_t nobjs, capobjs;
@@ -128,6 +128,28 @@ __attribute__((format(printf, 4, 5))) static void fail(sysprof *s, int code, lon
 static void excerpt(const char *t, size_t n, char *buf, size_t size)
 {
     p2p_smp_excerpt((const uchar *)t, n, buf, size);
+}
+
+/* Messages name elements by an excerpt, made only when a message is: the
+ * parse itself keeps the first bytes of the name of the element whose text
+ * it reads, more than an excerpt of 64 bytes ever shows. */
+static void set_parent(sysprof *s, const char *name)
+{
+    size_t n = strnlen(name, sizeof s->parent_raw - 1);
+    memcpy(s->parent_raw, name, n);
+    s->parent_raw[n] = 0;
+}
+
+static const char *parent_tag(const sysprof *s, char buf[64])
+{
+    excerpt(s->parent_raw, strlen(s->parent_raw), buf, 64);
+    return buf;
+}
+
+static const char *name_ex(const char *name, char buf[64])
+{
+    excerpt(name, strlen(name), buf, 64);
+    return buf;
 }
 
 /* Python's int() of s[0..n): surrounding whitespace, a sign, digits with
@@ -270,36 +292,36 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (s->rc)
         return;
     int depth = ++s->depth;
-    long line = cur_line(s);
-    char ex[64];
-    excerpt(name, strlen(name), ex, sizeof ex);
+    char ex[64], tb[64];
     if (depth == 1) {
         if (strcmp(name, "profile") != 0)
-            fail(s, P2P_EFORMAT, line, "expected <profile> as the root element (a Sysprof profile), found <%s>",
-                 ex);
+            fail(s, P2P_EFORMAT, cur_line(s),
+                 "expected <profile> as the root element (a Sysprof profile), found <%s>", name_ex(name, ex));
         return;
     }
     if (depth == 2) {
         if (strcmp(name, "objects") == 0 || strcmp(name, "nodes") == 0) {
             bool nodes = name[0] == 'n';
             if (nodes ? s->nnodes : s->nobjs) {
-                fail(s, P2P_EFORMAT, line, "a second <%s> section", name);
+                fail(s, P2P_EFORMAT, cur_line(s), "a second <%s> section", name);
                 return;
             }
             s->section = nodes ? SEC_NODES : SEC_OBJECTS;
         } else {
             s->section = SEC_VALUE;
-            snprintf(s->parent_tag, sizeof s->parent_tag, "%s", ex);
+            set_parent(s, name);
         }
         return;
     }
     if (depth == 3) {
         if (s->section == SEC_VALUE) {
-            fail(s, P2P_EFORMAT, line, "expected only text in <%s>, found <%s>", s->parent_tag, ex);
+            fail(s, P2P_EFORMAT, cur_line(s), "expected only text in <%s>, found <%s>", parent_tag(s, tb),
+                 name_ex(name, ex));
         } else {
             const char *want = s->section == SEC_NODES ? "node" : "object";
             if (strcmp(name, want) != 0)
-                fail(s, P2P_EFORMAT, line, "expected <%s> in <%ss>, found <%s>", want, want, ex);
+                fail(s, P2P_EFORMAT, cur_line(s), "expected <%s> in <%ss>, found <%s>", want, want,
+                     name_ex(name, ex));
             else
                 start_item(s, want, attrs, s->section == SEC_NODES);
         }
@@ -320,17 +342,18 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         unsigned bit = f == F_SELF ? HAS_SELF : f == F_NAME ? HAS_NAME : f == F_OBJECT ? HAS_OBJECT
                      : f == F_PARENT ? HAS_PARENT : 0;
         if (has & bit) {
-            fail(s, P2P_EFORMAT, line, "<%s id=\"%lld\"> has a second <%s>", node ? "node" : "object",
+            fail(s, P2P_EFORMAT, cur_line(s), "<%s id=\"%lld\"> has a second <%s>", node ? "node" : "object",
                  (long long)(node ? s->nodes[s->nnodes - 1].id : s->objs[s->nobjs - 1].id), name);
             return;
         }
         s->field = f;
         s->text.len = 0;
-        snprintf(s->parent_tag, sizeof s->parent_tag, "%s", ex);
+        set_parent(s, name);
         return;
     }
-    fail(s, P2P_EFORMAT, line, "expected only text in <%s>, found <%s> (a Sysprof profile nests 4 levels deep)",
-         s->parent_tag, ex);
+    fail(s, P2P_EFORMAT, cur_line(s),
+         "expected only text in <%s>, found <%s> (a Sysprof profile nests 4 levels deep)", parent_tag(s, tb),
+         name_ex(name, ex));
 }
 
 /* The end of a value of an object or node: keep what is needed. */
@@ -344,11 +367,10 @@ static void end_field(sysprof *s)
         n--;
     t += i;
     n -= i;
-    long line = cur_line(s);
     bool node = s->section == SEC_NODES;
     const char *tag = node ? "node" : "object";
     int64_t id = node ? s->nodes[s->nnodes - 1].id : s->objs[s->nobjs - 1].id;
-    char ex[64];
+    char ex[64], tb[64];
     if (s->field == F_NAME) {
         sp_object *ob = &s->objs[s->nobjs - 1];
         if (n >= 1 && t[0] == '"' && t[n - 1] == '"') {
@@ -363,7 +385,7 @@ static void end_field(sysprof *s)
         }
         ob->name = p2p_profile_intern(s->p, t, n);
         if (!ob->name)
-            fail(s, P2P_ENOMEM, line, "out of memory");
+            fail(s, P2P_ENOMEM, cur_line(s), "out of memory");
         ob->has |= HAS_NAME;
         return;
     }
@@ -373,8 +395,8 @@ static void end_field(sysprof *s)
     int r = digits_value(t, n, &v);
     if (r <= 0) {
         excerpt(t, n, ex, sizeof ex);
-        fail(s, r < 0 ? P2P_ELIMIT : P2P_EFORMAT, line, "<%s id=\"%lld\">: expected %s in <%s>, found '%s'", tag,
-             (long long)id, r < 0 ? "a number below 2^63" : "a decimal integer", s->parent_tag, ex);
+        fail(s, r < 0 ? P2P_ELIMIT : P2P_EFORMAT, cur_line(s), "<%s id=\"%lld\">: expected %s in <%s>, found '%s'",
+             tag, (long long)id, r < 0 ? "a number below 2^63" : "a decimal integer", parent_tag(s, tb), ex);
         return;
     }
     if (!node) {
@@ -414,7 +436,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *t, int len)
     if (s->rc || s->depth != SYSPROF_MAX_DEPTH || s->field == F_OTHER || len <= 0)
         return;
     if (s->text.len + (size_t)len > SYSPROF_MAX_TEXT) {
-        fail(s, P2P_ELIMIT, cur_line(s), "the text of <%s> is longer than %u bytes", s->parent_tag,
+        char tb[64];
+        fail(s, P2P_ELIMIT, cur_line(s), "the text of <%s> is longer than %u bytes", parent_tag(s, tb),
              SYSPROF_MAX_TEXT);
         return;
     }
