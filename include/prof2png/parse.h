@@ -31,7 +31,7 @@ typedef struct p2p_input {
     size_t priv_len;
     int priv_kind;
     size_t priv_done;     /* mapped bytes [0, priv_done) already released */
-    int priv_fd;          /* a mapped file: still open, for p2p_lines */
+    int priv_fd;          /* a mapped file: still open for p2p_lines, or -1 */
 } p2p_input;
 
 /* Progress of a long read: `done` bytes of `total` (0: unknown, as for a
@@ -83,7 +83,9 @@ void p2p_input_consumed(const p2p_input *in, const void *upto);
  * the mapping.  Other inputs (memory, stdin, decompressed or transcoded
  * bytes) come in place, in one piece.  The bytes stay in memory after the
  * reading, so a parser may also look at them directly (e.g. the first
- * lines, the tail).  Private fields: use the functions below. */
+ * lines, the tail).  (Only so many mapped files keep their descriptor
+ * open, a quarter of the process's limit at most: the lines of the others
+ * come in place.)  Private fields: use the functions below. */
 #define P2P_LINES_BUF ((size_t)128 << 10)
 
 typedef struct p2p_lines {

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +84,25 @@ static void page_in(const p2p_read_opts *o, const unsigned char *m, size_t n)
     (void)sink;
 }
 
+/* Mapped files whose descriptor is kept open (for p2p_lines), over all
+ * threads: at most a quarter of the descriptor limit, and 256, so that a
+ * run over thousands of inputs cannot run out of descriptors.  The others
+ * are closed at once, and their lines are parsed in place. */
+static atomic_uint kept_fds;
+
+static bool keep_fd(void)
+{
+    struct rlimit rl;
+    unsigned limit = 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < limit)
+        limit = (unsigned)(rl.rlim_cur / 4);
+    unsigned n = atomic_load(&kept_fds);
+    while (n < limit)
+        if (atomic_compare_exchange_weak(&kept_fds, &n, n + 1))
+            return true;
+    return false;
+}
+
 /* The bytes of the file at `path`, mapped or read, as they are. */
 static int read_raw(const char *path, const p2p_read_opts *o, p2p_input *in, p2p_diag *d)
 {
@@ -109,7 +130,11 @@ static int read_raw(const char *path, const p2p_read_opts *o, p2p_input *in, p2p
             in->priv_base = m;
             in->priv_len = (size_t)st.st_size;
             in->priv_kind = KIND_MMAP;
-            in->priv_fd = fd; /* kept: p2p_lines reads the lines with pread() */
+            in->priv_fd = -1;
+            if (keep_fd())
+                in->priv_fd = fd; /* p2p_lines reads the lines with pread() */
+            else
+                close(fd);
             return 0;
         }
     }
@@ -177,7 +202,10 @@ void p2p_input_release(p2p_input *in)
 {
     if (in->priv_kind == KIND_MMAP) {
         munmap(in->priv_base, in->priv_len);
-        close(in->priv_fd);
+        if (in->priv_fd >= 0) {
+            close(in->priv_fd);
+            atomic_fetch_sub(&kept_fds, 1);
+        }
     } else if (in->priv_kind == KIND_MALLOC)
         free(in->priv_base);
     memset(in, 0, sizeof *in);
@@ -193,7 +221,7 @@ void p2p_lines_begin(p2p_lines *r, const p2p_input *in, const unsigned char *dat
     r->len = len;
     r->fd = -1;
     /* reading pays for what does not fit in one buffer */
-    if (!in || in->priv_kind != KIND_MMAP || len <= P2P_LINES_BUF || data < in->data ||
+    if (!in || in->priv_kind != KIND_MMAP || in->priv_fd < 0 || len <= P2P_LINES_BUF || data < in->data ||
         (size_t)(data - in->data) > in->size || len > in->size - (size_t)(data - in->data))
         return;
     r->buf = malloc(P2P_LINES_BUF);

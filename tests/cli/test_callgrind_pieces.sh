@@ -89,4 +89,12 @@ grep -q '"last"\|last' "$tmp/bom.file.dot" && pass || fail "bom: the unterminate
 expect_match "$(cat "$tmp/bom.file.err")" "the last line has no line end" "bom: unterminated warning"
 expect_match "$(cat "$tmp/tail.file.err")" "the last line has no line end" "tail: unterminated warning"
 
+# Many inputs: only some keep their file descriptor (a quarter of the
+# limit at most); the others are parsed in place, to the same graph.
+for i in $(seq 1 40); do cp "$tmp/bom.cg" "$tmp/many-$i.cg"; done
+expect_exit 0 "40 inputs" -- "$bin" -f callgrind -n0 -e0 "$tmp"/many-*.cg
+all=$out
+expect_exit 0 "40 inputs, 32 descriptors" -- bash -c 'ulimit -n 32 && exec "$@"' sh "$bin" -f callgrind -n0 -e0 "$tmp"/many-*.cg
+[ "$out" = "$all" ] && pass || fail "40 inputs: the graph depends on the descriptors kept"
+
 finish
