@@ -31,6 +31,7 @@ typedef struct p2p_input {
     size_t priv_len;
     int priv_kind;
     size_t priv_done;     /* mapped bytes [0, priv_done) already released */
+    int priv_fd;          /* a mapped file: still open for p2p_lines, or -1 */
 } p2p_input;
 
 /* Progress of a long read: `done` bytes of `total` (0: unknown, as for a
@@ -74,6 +75,43 @@ void p2p_input_from_memory(p2p_input *in, const char *name, const void *data, si
  * every few megabytes.  `in` must come from p2p_input_read() or
  * p2p_input_from_memory() (its bookkeeping field is updated). */
 void p2p_input_consumed(const p2p_input *in, const void *upto);
+
+/* Whole lines of an input, front to back, in pieces.  On this VM faulting
+ * a mapped file in costs about three times what read() into a small reused
+ * buffer does, so a mapped file's lines are read (pread) into a buffer of
+ * P2P_LINES_BUF bytes; a line longer than that is handed out in place, from
+ * the mapping.  Other inputs (memory, stdin, decompressed or transcoded
+ * bytes) come in place, in one piece.  The bytes stay in memory after the
+ * reading, so a parser may also look at them directly (e.g. the first
+ * lines, the tail).  (Only so many mapped files keep their descriptor
+ * open, a quarter of the process's limit at most: the lines of the others
+ * come in place.)  Private fields: use the functions below. */
+#define P2P_LINES_BUF ((size_t)128 << 10)
+
+typedef struct p2p_lines {
+    const p2p_input *in;
+    const unsigned char *data; /* the bytes: whole lines [0, len) */
+    size_t len, pos;           /* bytes [0, pos) were handed out */
+    int fd;                    /* -1: pieces in place */
+    uint64_t fdoff;            /* file offset of data[0] */
+    unsigned char *buf;
+} p2p_lines;
+
+/* Start reading data[0..len) (len > 0: data[len - 1] is '\n' or '\r';
+ * len 0: nothing).  When data lies in a mapped input `in`, it is read from
+ * the file; otherwise (`in` NULL, or data elsewhere) in place.  Never fails:
+ * without memory for the buffer, the lines come in place. */
+void p2p_lines_begin(p2p_lines *r, const p2p_input *in, const unsigned char *data, size_t len);
+
+/* The next piece [*piece, *piece + *n): whole lines, the last one ending in
+ * '\n' or '\r', never a "\r\n" cut in two.  Returns 1 with a piece, 0 at
+ * the end, -1 (errno set) when the file cannot be read (or shrank).  A
+ * piece stays valid until the next call; earlier bytes of the mapping are
+ * released (p2p_input_consumed) as reading goes on. */
+int p2p_lines_next(p2p_lines *r, const unsigned char **piece, size_t *n);
+
+/* Free the buffer.  Safe on a zeroed reader. */
+void p2p_lines_end(p2p_lines *r);
 
 /* Release what p2p_input_read() acquired.  Safe on a zeroed input. */
 void p2p_input_release(p2p_input *in);

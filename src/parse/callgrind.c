@@ -24,6 +24,7 @@
  * also keeps the function's index, so an uncompressed `fn=NAME` line costs
  * one hash lookup.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1260,7 +1261,17 @@ static int parse_input(parser *ps, const p2p_input *in)
     const unsigned char *cr = size > body ? memrchr(data + body, '\r', size - body) : NULL;
     if (cr)
         body = (size_t)(cr - data) + 1;
-    rc = parse_lines(ps, data, data + body);
+    /* a mapped file is read in pieces (see p2p_lines) */
+    p2p_lines lines;
+    p2p_lines_begin(&lines, owned ? NULL : in, data, body);
+    const unsigned char *piece;
+    size_t plen;
+    int more = 0;
+    while (!rc && (more = p2p_lines_next(&lines, &piece, &plen)) > 0)
+        rc = parse_lines(ps, piece, piece + plen);
+    if (more < 0 && !rc)
+        rc = p2p_diag_set(ps->d, P2P_EIO, ps->line, -1, "cannot read: %s", strerror(errno));
+    p2p_lines_end(&lines);
 
     /* an unterminated last line is copied with a line end added */
     if (!rc && body < size) {

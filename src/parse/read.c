@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +84,25 @@ static void page_in(const p2p_read_opts *o, const unsigned char *m, size_t n)
     (void)sink;
 }
 
+/* Mapped files whose descriptor is kept open (for p2p_lines), over all
+ * threads: at most a quarter of the descriptor limit, and 256, so that a
+ * run over thousands of inputs cannot run out of descriptors.  The others
+ * are closed at once, and their lines are parsed in place. */
+static atomic_uint kept_fds;
+
+static bool keep_fd(void)
+{
+    struct rlimit rl;
+    unsigned limit = 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < limit)
+        limit = (unsigned)(rl.rlim_cur / 4);
+    unsigned n = atomic_load(&kept_fds);
+    while (n < limit)
+        if (atomic_compare_exchange_weak(&kept_fds, &n, n + 1))
+            return true;
+    return false;
+}
+
 /* The bytes of the file at `path`, mapped or read, as they are. */
 static int read_raw(const char *path, const p2p_read_opts *o, p2p_input *in, p2p_diag *d)
 {
@@ -109,7 +130,11 @@ static int read_raw(const char *path, const p2p_read_opts *o, p2p_input *in, p2p
             in->priv_base = m;
             in->priv_len = (size_t)st.st_size;
             in->priv_kind = KIND_MMAP;
-            close(fd);
+            in->priv_fd = -1;
+            if (keep_fd())
+                in->priv_fd = fd; /* p2p_lines reads the lines with pread() */
+            else
+                close(fd);
             return 0;
         }
     }
@@ -175,9 +200,101 @@ void p2p_input_consumed(const p2p_input *in, const void *upto)
 
 void p2p_input_release(p2p_input *in)
 {
-    if (in->priv_kind == KIND_MMAP)
+    if (in->priv_kind == KIND_MMAP) {
         munmap(in->priv_base, in->priv_len);
-    else if (in->priv_kind == KIND_MALLOC)
+        if (in->priv_fd >= 0) {
+            close(in->priv_fd);
+            atomic_fetch_sub(&kept_fds, 1);
+        }
+    } else if (in->priv_kind == KIND_MALLOC)
         free(in->priv_base);
     memset(in, 0, sizeof *in);
+}
+
+/* ---- whole lines, piece by piece ---------------------------------------- */
+
+void p2p_lines_begin(p2p_lines *r, const p2p_input *in, const unsigned char *data, size_t len)
+{
+    memset(r, 0, sizeof *r);
+    r->in = in;
+    r->data = data;
+    r->len = len;
+    r->fd = -1;
+    /* reading pays for what does not fit in one buffer */
+    if (!in || in->priv_kind != KIND_MMAP || in->priv_fd < 0 || len <= P2P_LINES_BUF || data < in->data ||
+        (size_t)(data - in->data) > in->size || len > in->size - (size_t)(data - in->data))
+        return;
+    r->buf = malloc(P2P_LINES_BUF);
+    if (!r->buf)
+        return;
+    r->fd = in->priv_fd;
+    r->fdoff = (uint64_t)(data - in->data);
+}
+
+/* The end of the last whole line in b[0..n), or 0 when there is none: the
+ * last '\n', or a last '\r' that is known not to start a "\r\n" (not the
+ * buffer's last byte, unless `final`: the lines end there). */
+static size_t last_line_end(const unsigned char *b, size_t n, bool final)
+{
+    const unsigned char *nl = memrchr(b, '\n', n);
+    size_t from = nl ? (size_t)(nl - b) + 1 : 0;
+    const unsigned char *cr = memrchr(b + from, '\r', n - from);
+    if (cr && cr == b + n - 1 && !final)
+        cr = memrchr(b + from, '\r', (size_t)(cr - (b + from)));
+    return cr ? (size_t)(cr - b) + 1 : from;
+}
+
+int p2p_lines_next(p2p_lines *r, const unsigned char **piece, size_t *n)
+{
+    if (r->pos >= r->len)
+        return 0;
+    if (r->fd < 0) {
+        *piece = r->data + r->pos;
+        *n = r->len - r->pos;
+        r->pos = r->len;
+        return 1;
+    }
+    size_t want = r->len - r->pos < P2P_LINES_BUF ? r->len - r->pos : P2P_LINES_BUF, got = 0;
+    while (got < want) {
+        ssize_t k = pread(r->fd, r->buf + got, want - got, (off_t)(r->fdoff + r->pos + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO; /* the file shrank */
+            return -1;
+        }
+        got += (size_t)k;
+    }
+    size_t cut = last_line_end(r->buf, got, r->pos + got == r->len);
+    if (cut) {
+        *piece = r->buf;
+        *n = cut;
+        r->pos += cut;
+        return 1;
+    }
+    /* one line longer than the buffer: in place, up to its end */
+    const unsigned char *s = r->data + r->pos, *e = s + got - 1, *end = r->data + r->len;
+    while (e < end && *e != '\n' && *e != '\r')
+        e++;
+    if (e == end) {
+        errno = EIO; /* the file changed under the mapping */
+        return -1;
+    }
+    if (*e == '\r' && e + 1 < end && e[1] == '\n')
+        e++;
+    p2p_input_consumed(r->in, s);
+    *piece = s;
+    *n = (size_t)(e + 1 - s);
+    r->pos += *n;
+    return 1;
+}
+
+void p2p_lines_end(p2p_lines *r)
+{
+    if (r->fd >= 0 && r->in)
+        p2p_input_consumed(r->in, r->data + r->pos);
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
 }
