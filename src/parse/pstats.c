@@ -81,17 +81,21 @@ typedef struct pst {
     bool call_stats, fn_stats; /* keep p2p_profile.call_stats, fn_stats */
 } pst;
 
-/* arr reallocated to twice *cap elements (*cap updated), or NULL. */
+/* arr reallocated to twice *cap elements (*cap updated), or NULL.  Big
+ * arrays (util.h): a big file's tables grow without copies and fault in
+ * on huge pages.  Free with FREE_ARRAY. */
 static void *grow_array(void *arr, uint32_t *cap, size_t elem)
 {
     if (*cap >= UINT32_MAX / 2)
         return NULL;
     uint32_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(arr, (size_t)n * elem);
+    void *p = p2p_vm_realloc(arr, (size_t)*cap * elem, (size_t)n * elem);
     if (p)
         *cap = n;
     return p;
 }
+
+#define FREE_ARRAY(s, arr, cap) p2p_vm_free((s).arr, (size_t)(s).cap * sizeof *(s).arr)
 
 /* Room for one more element in s->arr (count s->n, capacity s->cap)? */
 #define RESERVE(s, arr, n, cap)                                                        \
@@ -1249,6 +1253,9 @@ static bool f_entry(fast *f, fcur *c, p2p_fid callee, uint32_t order, double *fi
     return ok && f_end(f, &v.items, &cd) && f_end(f, c, &v);
 }
 
+/* How often, and how far behind, fast_parse() hands its input back. */
+#define FAST_RELEASE_STEP ((size_t)4 << 20)
+
 static void f_warned(void *ctx, const char *msg)
 {
     (void)msg;
@@ -1285,7 +1292,15 @@ static bool fast_parse(pst *s, const p2p_input *in)
     if (!f_rd1(&f, &c, &top) || top.type != P2P_M_DICT)
         goto out;
     ok = true;
+    size_t release = FAST_RELEASE_STEP;
     while (ok && !f_dict_end(&f, &top.items, &ok)) {
+        /* the bytes read long ago go back (p2p_input_consumed): what reads
+         * them again (a back-reference to a container) finds them in the
+         * file, only slower */
+        if (top.items.pos >= release) {
+            p2p_input_consumed(in, in->data + (top.items.pos - FAST_RELEASE_STEP));
+            release = top.items.pos + FAST_RELEASE_STEP;
+        }
         uint32_t k;
         if (!f_key(&f, &top.items, &k, order == 0 ? &fcode : NULL) || p->functions[k].has_called ||
             !f_entry(&f, &top.items, k, order, &file_tt, &max_ct)) {
@@ -1299,9 +1314,9 @@ out:
     p->warn = warn;
     p->warn_ctx = warn_ctx;
     p2p_u64map_free(&f.keymap);
-    free(f.refs);
-    free(f.interned);
-    free(f.keys);
+    FREE_ARRAY(f, refs, caprefs);
+    FREE_ARRAY(f, interned, capinterned);
+    FREE_ARRAY(f, keys, capkeys);
     if (!ok)
         return false;
     p->pstats_python = in->data[0] == '{' && (fcode == 's' || fcode == 't') ? 2 : 3;
@@ -1378,14 +1393,14 @@ int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     s.prof->pstats_total_tt = total_tt;
 done:
     p2p_u64map_free(&s.keymap);
-    free(s.strs);
+    FREE_ARRAY(s, strs, capstrs);
     p2p_buf_free(&s.buf);
     p2p_arena_free(s.scratch);
-    free(s.keys);
-    free(s.entries);
-    free(s.callers);
-    free(s.order);
-    free(s.tmp);
+    FREE_ARRAY(s, keys, capkeys);
+    FREE_ARRAY(s, entries, capentries);
+    FREE_ARRAY(s, callers, capcallers);
+    FREE_ARRAY(s, order, caporder);
+    FREE_ARRAY(s, tmp, captmp);
     if (rc) {
         p2p_profile_free(s.prof);
         return rc;
