@@ -120,6 +120,13 @@ typedef struct p2p_parse_opts {
     p2p_warn_fn warn;     /* warnings of the parse; may be NULL */
     void *warn_ctx;
     const char *event;    /* callgrind: the event to use by name; NULL = the first */
+    /* pstats: leave out data the caller will not read (zero: keep all).
+     * no_call_stats: the calls' statistics (p2p_profile.call_stats), read
+     * only by the text reports (report.h); no_fn_stats: the functions'
+     * (p2p_profile.fn_stats), read by those reports and by the tooltips
+     * and links of p2p_graph_annotate().  The graph is the same. */
+    bool no_call_stats;
+    bool no_fn_stats;
 } p2p_parse_opts;
 
 /* Which derived-data recipe (analyse.h) a format needs after parsing. */

@@ -198,6 +198,9 @@ static void sink_warning(void *ctx, const char *msg)
         fprintf(w->buf, "prof2png: warning: %s\n", msg);
 }
 
+/* The output is DOT (no tooltips unless asked): set before any parse */
+static bool output_is_dot;
+
 /* Parse inputs [first, first+n) into a profile with its derived events.
  * Warnings go to *w (one for the parse, one for what follows). */
 static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *inputs, size_t n,
@@ -206,6 +209,9 @@ static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_inp
     w[0].file = inputs[0].name;
     w[1].file = NULL; /* what follows the parse warns without a file name */
     p2p_parse_opts po = {.warn = sink_warning, .warn_ctx = &w[0], .event = o->event};
+    /* pstats data that only the text reports, tooltips and links read */
+    po.no_call_stats = !p2p_cli_stats_wanted(o);
+    po.no_fn_stats = po.no_call_stats && !o->tooltips && !o->href && output_is_dot;
     p2p_diag_init(d, inputs[0].name);
     int rc = fmt->parse(inputs, n, &po, out, d);
     if (rc)
@@ -398,6 +404,7 @@ int main(int argc, char **argv)
 
     const char *type = output_type(&o);
     bool want_dot = strcmp(type, "dot") == 0 || strcmp(type, "gv") == 0;
+    output_is_dot = want_dot;
     if (!want_dot && !p2p_render_supported(type)) {
         snprintf(err, sizeof err, "-T: unknown output format '%s' (expected dot, gv, png, svg, pdf, ps, eps, jpg, gif, xdot, json or plain)", type);
         rc = usage(err);

@@ -78,19 +78,24 @@ typedef struct pst {
     p2p_buf buf;
     void *grown;        /* RESERVE's temporary */
     int64_t repaired_at; /* first string with invalid UTF-8 in this file, or -1 */
+    bool call_stats, fn_stats; /* keep p2p_profile.call_stats, fn_stats */
 } pst;
 
-/* arr reallocated to twice *cap elements (*cap updated), or NULL. */
+/* arr reallocated to twice *cap elements (*cap updated), or NULL.  Big
+ * arrays (util.h): a big file's tables grow without copies and fault in
+ * on huge pages.  Free with FREE_ARRAY. */
 static void *grow_array(void *arr, uint32_t *cap, size_t elem)
 {
     if (*cap >= UINT32_MAX / 2)
         return NULL;
     uint32_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(arr, (size_t)n * elem);
+    void *p = p2p_vm_realloc(arr, (size_t)*cap * elem, (size_t)n * elem);
     if (p)
         *cap = n;
     return p;
 }
+
+#define FREE_ARRAY(s, arr, cap) p2p_vm_free((s).arr, (size_t)(s).cap * sizeof *(s).arr)
 
 /* Room for one more element in s->arr (count s->n, capacity s->cap)? */
 #define RESERVE(s, arr, n, cap)                                                        \
@@ -573,11 +578,13 @@ static p2p_fid function_of(pst *s, uint32_t k)
     if (f == P2P_NONE)
         return P2P_NONE;
     s->prof->functions[f].filename = kk->filename;
-    p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, f);
-    if (!st)
-        return P2P_NONE;
-    st->func_name = kk->func;
-    st->line = kk->line;
+    if (s->fn_stats) {
+        p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, f);
+        if (!st)
+            return P2P_NONE;
+        st->func_name = kk->func;
+        st->line = kk->line;
+    }
     kk->fid = f;
     return f;
 }
@@ -626,13 +633,15 @@ static int build(pst *s, double total_tt)
         p2p_function *f = &p->functions[callee];
         f->called = to_count(e->nc);
         f->has_called = true;
-        p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
-        if (!st)
-            return nomem(s);
-        st->prim_called = to_count(e->cc);
-        st->has_prim_called = true;
-        st->in_stats = true;
-        st->stats_order = i;
+        if (s->fn_stats) {
+            p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
+            if (!st)
+                return nomem(s);
+            st->prim_called = to_count(e->cc);
+            st->has_prim_called = true;
+            st->in_stats = true;
+            st->stats_order = i;
+        }
         p2p_ev_set(&f->ev, P2P_TOTAL_TIME, e->ct);
         p2p_ev_set(&f->ev, P2P_TIME, e->tt);
         p->ev.v[P2P_TIME] += e->tt;
@@ -651,15 +660,17 @@ static int build(pst *s, double total_tt)
                 return nomem(s);
             p2p_events *ev = &p->calls[ci].ev;
             ev->has = 0; /* a new Call replaces any earlier one */
-            p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
-            if (!cs)
-                return nomem(s);
-            memset(cs, 0, sizeof *cs);
-            cs->stat_n = pc->n == SCALAR ? 1 : pc->n >= 4 ? 4 : 0;
-            if (pc->n == SCALAR)
-                cs->stat[0] = pc->scalar;
-            else if (pc->n >= 4)
-                memcpy(cs->stat, pc->v, sizeof cs->stat);
+            if (s->call_stats) {
+                p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
+                if (!cs)
+                    return nomem(s);
+                memset(cs, 0, sizeof *cs);
+                cs->stat_n = pc->n == SCALAR ? 1 : pc->n >= 4 ? 4 : 0;
+                if (pc->n == SCALAR)
+                    cs->stat[0] = pc->scalar;
+                else if (pc->n >= 4)
+                    memcpy(cs->stat, pc->v, sizeof cs->stat);
+            }
             if (pc->n == SCALAR) {
                 p2p_ev_set(ev, P2P_CALLS, pc->scalar);
                 p2p_ev_set(ev, P2P_TOTAL_TIME, p2p_ratio(p, pc->scalar, nc) * ct);
@@ -692,28 +703,39 @@ static int build(pst *s, double total_tt)
  * Back-references need no tree: the reference table holds the offset of
  * each registered object, and a reference is read by reading the bytes at
  * that offset again (a "replay", which registers nothing).  Replays are
- * bounded by the input size; the string and key a table slot stands for
- * are cached in the slot, so a shared name costs one lookup. */
+ * bounded by the input size; the string and key a table slot stands for,
+ * and the value of an int, are cached in the slot, so that a reference to
+ * one costs one look-up in the table and no read of the bytes it names
+ * (which, in a big file, lie anywhere in it: a cache miss each). */
 
 #define FAST_INTERNED 0x80000000u /* fval.slot: an index into the 't' table */
 #define FAST_MAX_OPEN 8
 
 typedef struct fref {
-    uint32_t off; /* the registered object's type byte */
-    uint32_t aux; /* 0, or 1 + its string (strs) or key index */
+    uint32_t off; /* the registered object's type byte; an int's value */
+    uint32_t aux; /* 0, or what it stands for: FAST_AUX_* | index */
 } fref;
+
+/* fref.aux: its top two bits say what the slot caches, the others are
+ * 1 + a string (strs) or key index; an int's value is in fref.off. */
+#define FAST_AUX_KIND 0xc0000000u
+#define FAST_AUX_STR 0x40000000u
+#define FAST_AUX_KEY 0x80000000u
+#define FAST_AUX_INT 0xc0000000u
+#define FAST_AUX_MAX 0x3fffffffu
 
 typedef struct fcur {
     size_t pos;
     bool replay; /* reading a referenced object again: register nothing */
 } fcur;
 
+/* A key (function) of the fast path.  Whether its stats entry has been
+ * read is its function's has_called; whether the entry being read has
+ * named it as a caller already, its last call's callee (see f_entry). */
 typedef struct fkey {
     const char *filename, *func;
     int64_t line;
     uint32_t hnext;
-    uint32_t stamp; /* 1 + the last entry whose callers named it */
-    bool entry;     /* its stats entry has been read */
 } fkey;
 
 typedef struct fval {
@@ -843,6 +865,15 @@ static bool f_rd1(fast *f, fcur *c, fval *v)
         v->type = P2P_M_INT;
         v->u.i = (int32_t)f_u32(d + c->pos);
         c->pos += 4;
+        if (reg) {
+            /* cached whole: a reference to it reads no bytes */
+            if (!f_register(f, start))
+                return false;
+            v->slot = f->nrefs - 1;
+            f->refs[v->slot].off = (uint32_t)v->u.i;
+            f->refs[v->slot].aux = FAST_AUX_INT;
+            return true;
+        }
         break;
     case 'I':
     case 'g':
@@ -926,6 +957,34 @@ static bool f_rd(fast *f, fcur *c, fval *v)
     uint32_t count = interned ? f->ninterned : f->nrefs;
     if (k < 0 || (uint32_t)k >= count)
         return false;
+    uint32_t aux = tab[k].aux;
+    if (aux & FAST_AUX_KIND) {
+        /* what the slot caches, without reading its bytes again: an int
+         * whole; a string or key to be taken from the cache (f_string,
+         * f_key), so with no bytes or items to read here */
+        uint32_t kind = aux & FAST_AUX_KIND;
+        v->via_ref = true;
+        v->pushed = false;
+        v->slot = interned ? (uint32_t)k | FAST_INTERNED : (uint32_t)k;
+        v->items.pos = SIZE_MAX; /* nothing to read there */
+        v->items.replay = true;
+        v->len = 0;
+        if (kind == FAST_AUX_INT) {
+            v->type = P2P_M_INT;
+            v->code = 'i';
+            v->u.i = (int32_t)tab[k].off;
+        } else if (kind == FAST_AUX_STR) {
+            v->type = P2P_M_STR;
+            v->code = 'u';
+            v->u.s = "";
+        } else {
+            v->type = P2P_M_TUPLE;
+            v->code = ')';
+            v->len = 3;
+        }
+        v->off = kind == FAST_AUX_INT ? 0 : tab[k].off;
+        return true;
+    }
     fcur tc = {tab[k].off, true};
     if (!f_rd1(f, &tc, v) || v->type == FAST_REF)
         return false;
@@ -994,8 +1053,8 @@ static const char *f_string(fast *f, const fval *v)
 {
     pst *s = f->s;
     uint32_t *aux = f_aux(f, v->slot);
-    if (aux && *aux)
-        return s->strs[*aux - 1];
+    if (aux && (*aux & FAST_AUX_KIND) == FAST_AUX_STR)
+        return s->strs[(*aux & FAST_AUX_MAX) - 1];
     const char *p = v->u.s;
     size_t n = v->len;
     if (v->code == 'a' || v->code == 'A' || v->code == 'z' || v->code == 'Z') {
@@ -1011,11 +1070,11 @@ static const char *f_string(fast *f, const fval *v)
     const char *t = p2p_profile_intern(s->prof, p, n);
     if (!t)
         return NULL;
-    if (aux) {
+    if (aux && s->nstrs < FAST_AUX_MAX) {
         if (!RESERVE(s, strs, nstrs, capstrs))
             return NULL;
         s->strs[s->nstrs++] = t;
-        *f_aux(f, v->slot) = s->nstrs;
+        *f_aux(f, v->slot) = FAST_AUX_STR | s->nstrs;
     }
     return t;
 }
@@ -1030,8 +1089,8 @@ static bool f_key(fast *f, fcur *c, uint32_t *out, int *fcode)
         return false;
     if (k.via_ref) {
         const uint32_t *aux = f_aux(f, k.slot);
-        if (*aux) {
-            *out = *aux - 1;
+        if ((*aux & FAST_AUX_KIND) == FAST_AUX_KEY) {
+            *out = (*aux & FAST_AUX_MAX) - 1;
             return fcode == NULL; /* the first key cannot be a reference */
         }
     }
@@ -1067,22 +1126,22 @@ static bool f_key(fast *f, fcur *c, uint32_t *out, int *fcode)
         if (fid != i || p2p_u64map_put(&f->keymap, h, i) < 0)
             return false;
         s->prof->functions[fid].filename = filename;
-        p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, fid);
-        if (!st)
-            return false;
-        st->func_name = func;
-        st->line = line;
+        if (s->fn_stats) {
+            p2p_fn_stat *st = p2p_profile_fn_stat(s->prof, fid);
+            if (!st)
+                return false;
+            st->func_name = func;
+            st->line = line;
+        }
         fkey *e = &f->keys[f->nkeys++];
         e->filename = filename;
         e->func = func;
         e->line = line;
         e->hnext = head;
-        e->stamp = 0;
-        e->entry = false;
     }
     uint32_t *aux = f_aux(f, k.slot);
-    if (aux)
-        *aux = i + 1;
+    if (aux && i < FAST_AUX_MAX)
+        *aux = FAST_AUX_KEY | (i + 1);
     *out = i;
     return true;
 }
@@ -1112,8 +1171,8 @@ static bool f_caller(fast *f, fcur *c, p2p_fid caller, p2p_fid callee, double *n
     uint32_t ci = p2p_profile_add_call(p, caller, callee);
     if (ci == P2P_NONE)
         return false;
-    p2p_call_stat *cs = p2p_profile_call_stat(p, ci);
-    if (!cs)
+    p2p_call_stat none, *cs = &none;
+    if (s->call_stats && !(cs = p2p_profile_call_stat(p, ci)))
         return false;
     p2p_events *ev = &p->calls[ci].ev;
     ev->has = 0;
@@ -1161,17 +1220,18 @@ static bool f_entry(fast *f, fcur *c, p2p_fid callee, uint32_t order, double *fi
     *file_tt += x[2];
     if (order == 0 || x[3] > *max_ct)
         *max_ct = x[3];
-    f->keys[callee].entry = true;
     p2p_function *fn = &p->functions[callee];
     fn->called = to_count(x[1]);
     fn->has_called = true;
-    p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
-    if (!st)
-        return false;
-    st->prim_called = to_count(x[0]);
-    st->has_prim_called = true;
-    st->in_stats = true;
-    st->stats_order = order;
+    if (s->fn_stats) {
+        p2p_fn_stat *st = p2p_profile_fn_stat(p, callee);
+        if (!st)
+            return false;
+        st->prim_called = to_count(x[0]);
+        st->has_prim_called = true;
+        st->in_stats = true;
+        st->stats_order = order;
+    }
     p2p_ev_set(&fn->ev, P2P_TOTAL_TIME, x[3]);
     p2p_ev_set(&fn->ev, P2P_TIME, x[2]);
     /* QUIRK: see build() */
@@ -1181,14 +1241,20 @@ static bool f_entry(fast *f, fcur *c, p2p_fid callee, uint32_t order, double *fi
         uint32_t caller;
         if (!f_spend(s, 1) || !f_key(f, &cd.items, &caller, NULL))
             return false;
-        if (f->keys[caller].stamp == order + 1)
-            return false; /* a caller written twice */
-        f->keys[caller].stamp = order + 1;
+        /* a caller written twice: its call to callee is made already,
+         * and is its last one (keys have one entry each, so its calls to
+         * callee are all made while reading callee's entry) */
+        uint32_t last = p->functions[caller].last_call;
+        if (last != P2P_NONE && p->calls[last].callee == callee)
+            return false;
         if (!f_caller(f, &cd.items, caller, callee, &nc, &ct))
             return false;
     }
     return ok && f_end(f, &v.items, &cd) && f_end(f, c, &v);
 }
+
+/* How often, and how far behind, fast_parse() hands its input back. */
+#define FAST_RELEASE_STEP ((size_t)4 << 20)
 
 static void f_warned(void *ctx, const char *msg)
 {
@@ -1226,9 +1292,17 @@ static bool fast_parse(pst *s, const p2p_input *in)
     if (!f_rd1(&f, &c, &top) || top.type != P2P_M_DICT)
         goto out;
     ok = true;
+    size_t release = FAST_RELEASE_STEP;
     while (ok && !f_dict_end(&f, &top.items, &ok)) {
+        /* the bytes read long ago go back (p2p_input_consumed): what reads
+         * them again (a back-reference to a container) finds them in the
+         * file, only slower */
+        if (top.items.pos >= release) {
+            p2p_input_consumed(in, in->data + (top.items.pos - FAST_RELEASE_STEP));
+            release = top.items.pos + FAST_RELEASE_STEP;
+        }
         uint32_t k;
-        if (!f_key(&f, &top.items, &k, order == 0 ? &fcode : NULL) || f.keys[k].entry ||
+        if (!f_key(&f, &top.items, &k, order == 0 ? &fcode : NULL) || p->functions[k].has_called ||
             !f_entry(&f, &top.items, k, order, &file_tt, &max_ct)) {
             ok = false;
             break;
@@ -1240,9 +1314,9 @@ out:
     p->warn = warn;
     p->warn_ctx = warn_ctx;
     p2p_u64map_free(&f.keymap);
-    free(f.refs);
-    free(f.interned);
-    free(f.keys);
+    FREE_ARRAY(f, refs, caprefs);
+    FREE_ARRAY(f, interned, capinterned);
+    FREE_ARRAY(f, keys, capkeys);
     if (!ok)
         return false;
     p->pstats_python = in->data[0] == '{' && (fcode == 's' || fcode == 't') ? 2 : 3;
@@ -1269,6 +1343,8 @@ int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     pst s;
     memset(&s, 0, sizeof s);
     s.d = d;
+    s.call_stats = !(o && o->no_call_stats);
+    s.fn_stats = !(o && o->no_fn_stats);
     p2p_u64map_init(&s.keymap);
     p2p_buf_init(&s.buf);
     s.prof = p2p_profile_new(P2P_ID_INT);
@@ -1317,14 +1393,14 @@ int p2p_parse_pstats(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     s.prof->pstats_total_tt = total_tt;
 done:
     p2p_u64map_free(&s.keymap);
-    free(s.strs);
+    FREE_ARRAY(s, strs, capstrs);
     p2p_buf_free(&s.buf);
     p2p_arena_free(s.scratch);
-    free(s.keys);
-    free(s.entries);
-    free(s.callers);
-    free(s.order);
-    free(s.tmp);
+    FREE_ARRAY(s, keys, capkeys);
+    FREE_ARRAY(s, entries, capentries);
+    FREE_ARRAY(s, callers, capcallers);
+    FREE_ARRAY(s, order, caporder);
+    FREE_ARRAY(s, tmp, captmp);
     if (rc) {
         p2p_profile_free(s.prof);
         return rc;

@@ -20,7 +20,10 @@
  * size is checked before it is read: at most SLEEPY_MAX_MEMBER bytes, and
  * no more than its compression method can give from its compressed size
  * (a zip bomb, or a corrupt archive); no more than the declared size is
- * ever read.  Nothing recurses; a stack of a million frames is a loop.
+ * ever read.  A member is inflated a chunk at a time and read line by
+ * line as it comes (memory: a chunk, or the longest line), and checked
+ * whole (size, checksum) before anything is reported about its lines.
+ * Nothing recurses; a stack of a million frames is a loop.
  *
  * Deliberate differences from gprof2dot, which crashes on these:
  *  - invalid UTF-8 becomes U+FFFD (gprof2dot: UnicodeDecodeError), and so
@@ -78,7 +81,11 @@ typedef struct sleepy {
     p2p_arena *ids_arena;
     p2p_intern *ids;
     p2p_u64map map;
-    p2p_buf line;   /* the current line, repaired */
+    p2p_u64map short_ids; /* the same for ids of up to 8 bytes (symbol_key) */
+    p2p_buf line;   /* the current line, when it needs repair */
+    const char *cur; /* the current line: in the member's bytes or in `line` */
+    size_t curlen;
+    p2p_buf id;     /* Symbols.txt: a function id */
     p2p_fid *stack; /* the functions of the current stack */
     size_t capstack;
     size_t repairs;
@@ -131,12 +138,12 @@ static zip_int64_t find_member(sleepy *s, const char *name)
     return -1;
 }
 
-/* Read member `name` whole into a new buffer (*out, NUL-terminated, free()
- * it), its size in *len. */
-static int read_member(sleepy *s, const char *name, char **out, size_t *len)
+/* Open member `name` for reading (*zf), its declared size in *want,
+ * after checking that size. */
+static int open_member(sleepy *s, const char *name, zip_file_t **zf, size_t *want)
 {
-    *out = NULL;
-    *len = 0;
+    *zf = NULL;
+    *want = 0;
     zip_int64_t idx = find_member(s, name);
     if (idx < 0)
         return p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
@@ -169,41 +176,86 @@ static int read_member(sleepy *s, const char *name, char **out, size_t *len)
                                 "it is truncated or corrupt",
                                 name, (unsigned long long)st.comp_size, s->in->size);
     }
-    zip_file_t *zf = s->z.fopen_index(s->za, (zip_uint64_t)idx, 0);
-    if (!zf)
+    *zf = s->z.fopen_index(s->za, (zip_uint64_t)idx, 0);
+    if (!*zf)
         return zip_fail(s, P2P_EFORMAT, name, s->z.get_error(s->za));
-    size_t want = (size_t)st.size;
-    char *buf = malloc(want + 2);
+    *want = (size_t)st.size;
+    return 0;
+}
+
+/* How much of a member is inflated at a time: a line longer than this
+ * grows the buffer to hold it (up to the member's size). */
+#define SLEEPY_CHUNK ((size_t)1 << 20)
+
+typedef int (*line_fn)(sleepy *s, void *ctx, long lineno);
+
+static bool next_line(sleepy *s, const char *t, size_t len, size_t *pos, long *lineno, const char *member);
+
+/* Member `name` read in chunks, each of its lines decoded into s->line
+ * (next_line) and handed to fn; no more than its declared size is ever
+ * read (one byte more, to see the member end where it said).  The member
+ * is checked whole (its size, its checksum) before this returns 0. */
+static int stream_member(sleepy *s, const char *name, line_fn fn, void *ctx)
+{
+    zip_file_t *zf;
+    size_t want;
+    int rc = open_member(s, name, &zf, &want);
+    if (rc)
+        return rc;
+    size_t cap = want + 1 < SLEEPY_CHUNK ? want + 1 : SLEEPY_CHUNK;
+    char *buf = malloc(cap);
     if (!buf) {
         s->z.fclose(zf);
         return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory reading %s (%zu bytes)", name, want);
     }
-    size_t got = 0;
-    int rc = 0;
-    /* one byte more than declared, to see the member end where it said */
-    while (got < want + 1) {
-        zip_int64_t r = s->z.fread(zf, buf + got, (zip_uint64_t)(want + 1 - got));
+    size_t got = 0, len = 0; /* bytes read; bytes held in buf, a line's start first */
+    long lineno = 0;
+    bool end = false;
+    while (!rc && !end) {
+        if (len == cap) {
+            /* a line longer than the buffer: room for it (bounded by the
+             * member's size) */
+            size_t ncap = cap * 2 > want + 1 ? want + 1 : cap * 2;
+            char *nb = ncap > cap ? realloc(buf, ncap) : NULL;
+            if (!nb) {
+                rc = p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory reading %s (%zu bytes)", name, want);
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t room = cap - len;
+        if (room > want + 1 - got)
+            room = want + 1 - got;
+        zip_int64_t r = room ? s->z.fread(zf, buf + len, (zip_uint64_t)room) : 0;
         if (r < 0) {
             rc = zip_fail(s, P2P_EFORMAT, name, s->z.file_get_error(zf));
             break;
         }
-        if (r == 0)
-            break;
         got += (size_t)r;
+        len += (size_t)r;
+        if (got > want)
+            break; /* more than declared: refused below */
+        end = r == 0;
+        /* the complete lines, and at the end the last one */
+        size_t pos = 0, upto = len;
+        if (!end) {
+            const char *nl = len ? memrchr(buf, '\n', len) : NULL;
+            upto = nl ? (size_t)(nl - buf) + 1 : 0;
+        }
+        while (!rc && next_line(s, buf, upto, &pos, &lineno, name))
+            rc = s->line.oom ? p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory (%s line %ld)", name, lineno)
+                             : fn(s, ctx, lineno);
+        memmove(buf, buf + upto, len - upto);
+        len -= upto;
     }
     s->z.fclose(zf);
+    free(buf);
     if (!rc && got != want)
         rc = p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
                           "%s holds %s bytes than the %zu it declares: the archive is corrupt", name,
                           got > want ? "more" : "fewer", want);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    buf[got] = '\0';
-    *out = buf;
-    *len = got;
-    return 0;
+    return rc;
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -222,8 +274,20 @@ static uint32_t next_cp(const uchar *s, size_t n, size_t *i)
     return cp;
 }
 
+/* Python's whitespace among the ASCII characters */
+static bool ascii_space(uchar c)
+{
+    return (c >= 9 && c <= 13) || (c >= 28 && c <= 32);
+}
+
 static bool is_space_at(const uchar *s, size_t n, size_t i, size_t *next)
 {
+    if (s[i] < 0x80) {
+        if (!ascii_space(s[i]))
+            return false;
+        *next = i + 1;
+        return true;
+    }
     size_t j = i;
     uint32_t cp = next_cp(s, n, &j);
     if (!p2p_uc_is_space(cp))
@@ -271,12 +335,23 @@ static bool next_line(sleepy *s, const char *t, size_t len, size_t *pos, long *l
     ++*lineno;
     while (n && p[n - 1] == '\r')
         n--;
-    s->line.len = 0;
     s->line.oom = false;
+    /* plain ASCII (without NUL) is read where it is */
+    size_t k = 0;
+    while (k < n && (unsigned char)p[k] - 1u < 0x7fu)
+        k++;
+    if (k == n) {
+        s->cur = p;
+        s->curlen = n;
+        return true;
+    }
+    s->line.len = 0;
     if (p2p_utf8_repair(&s->line, p, n, true) && !s->repairs++) {
         s->repair_member = member;
         s->repair_line = *lineno;
     }
+    s->cur = s->line.data ? s->line.data : "";
+    s->curlen = s->line.len;
     return true;
 }
 
@@ -314,54 +389,58 @@ static bool match_symbol(const uchar *s, size_t n, size_t idv[2], size_t mod[2],
     return i > start && i == n;
 }
 
-static int parse_symbols(sleepy *s, const char *t, size_t len)
+/* Where symbol id s[0..n) is kept: ids of 1 to 8 bytes in s->short_ids,
+ * under their bytes (zero-padded: an id holds no NUL, which a line's
+ * repair turns into U+FFFD, and never is eight 0xff bytes, which are not
+ * UTF-8); longer ones in s->map under their interned copy in s->ids.
+ * *key is UINT64_MAX when out of memory. */
+static p2p_u64map *symbol_key(sleepy *s, const char *id, size_t n, uint64_t *key)
 {
-    size_t pos = 0;
-    long lineno = 0;
-    p2p_buf id;
-    p2p_buf_init(&id);
-    int rc = 0;
-    while (!rc && next_line(s, t, len, &pos, &lineno, "Symbols.txt")) {
-        if (s->line.oom) {
-            rc = P2P_ENOMEM;
-            break;
-        }
-        const uchar *l = (const uchar *)s->line.data;
-        size_t sym[2], mod[2], proc[2];
-        if (!match_symbol(l, s->line.len, sym, mod, proc))
-            continue;
-        id.len = 0;
-        p2p_buf_append(&id, l + mod[0], mod[1] - mod[0]);
-        p2p_buf_putc(&id, ':');
-        p2p_buf_append(&id, l + proc[0], proc[1] - proc[0]);
-        if (id.oom) {
-            rc = P2P_ENOMEM;
-            break;
-        }
-        const char *fid_s = p2p_profile_intern(s->p, id.data, id.len);
-        const char *sym_s = p2p_intern_get(s->ids, (const char *)l + sym[0], sym[1] - sym[0]);
-        if (!fid_s || !sym_s) {
-            rc = P2P_ENOMEM;
-            break;
-        }
-        p2p_fid f = p2p_profile_find_str(s->p, fid_s);
-        if (f == P2P_NONE) {
-            const char *name = p2p_profile_intern(s->p, (const char *)l + proc[0], proc[1] - proc[0]);
-            const char *module = p2p_profile_intern(s->p, (const char *)l + mod[0], mod[1] - mod[0]);
-            if (!name || !module || (f = p2p_profile_add_str(s->p, fid_s, name)) == P2P_NONE) {
-                rc = P2P_ENOMEM;
-                break;
-            }
-            s->p->functions[f].module = module;
-            p2p_ev_set(&s->p->functions[f].ev, P2P_SAMPLES, 0.0);
-        }
-        if (p2p_u64map_put(&s->map, (uint64_t)(uintptr_t)sym_s, f) < 0)
-            rc = P2P_ENOMEM;
+    if (n >= 1 && n <= 8) {
+        uint64_t k = 0;
+        memcpy(&k, id, n); /* little-endian or not: one order for all */
+        *key = k;
+        return &s->short_ids;
     }
-    p2p_buf_free(&id);
-    if (rc)
-        return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory (Symbols.txt line %ld)", lineno);
+    const char *sym = p2p_intern_get(s->ids, id, n);
+    *key = sym ? (uint64_t)(uintptr_t)sym : UINT64_MAX;
+    return &s->map;
+}
+
+/* One line of Symbols.txt. */
+static int symbol_line(sleepy *s, void *ctx, long lineno)
+{
+    (void)ctx;
+    const uchar *l = (const uchar *)s->cur;
+    size_t sym[2], mod[2], proc[2];
+    if (!match_symbol(l, s->curlen, sym, mod, proc))
+        return 0;
+    p2p_buf *id = &s->id;
+    id->len = 0;
+    p2p_buf_append(id, l + mod[0], mod[1] - mod[0]);
+    p2p_buf_putc(id, ':');
+    p2p_buf_append(id, l + proc[0], proc[1] - proc[0]);
+    if (id->oom)
+        goto oom;
+    const char *fid_s = p2p_profile_intern(s->p, id->data, id->len);
+    uint64_t key;
+    p2p_u64map *map = symbol_key(s, (const char *)l + sym[0], sym[1] - sym[0], &key);
+    if (!fid_s || key == UINT64_MAX)
+        goto oom;
+    p2p_fid f = p2p_profile_find_str(s->p, fid_s);
+    if (f == P2P_NONE) {
+        const char *name = p2p_profile_intern(s->p, (const char *)l + proc[0], proc[1] - proc[0]);
+        const char *module = p2p_profile_intern(s->p, (const char *)l + mod[0], mod[1] - mod[0]);
+        if (!name || !module || (f = p2p_profile_add_str(s->p, fid_s, name)) == P2P_NONE)
+            goto oom;
+        s->p->functions[f].module = module;
+        p2p_ev_set(&s->p->functions[f].ev, P2P_SAMPLES, 0.0);
+    }
+    if (p2p_u64map_put(map, key, f) < 0)
+        goto oom;
     return 0;
+oom:
+    return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory (Symbols.txt line %ld)", lineno);
 }
 
 /* ---- Callstacks.txt --------------------------------------------------- */
@@ -426,87 +505,103 @@ static bool next_field(const uchar *s, size_t n, size_t *i, size_t *a, size_t *b
     if (*i >= n)
         return false;
     *a = *i;
-    while (*i < n && !is_space_at(s, n, *i, &k))
-        next_cp(s, n, i);
+    while (*i < n) {
+        if (s[*i] < 0x80) {
+            if (ascii_space(s[*i]))
+                break;
+            ++*i;
+        } else if (is_space_at(s, n, *i, &k)) {
+            break;
+        } else {
+            next_cp(s, n, i);
+        }
+    }
     *b = *i;
     return true;
 }
 
-static int parse_callstacks(sleepy *s, const char *t, size_t len)
+typedef struct stacks {
+    long bad_first, bad_count, nstacks;
+    char bad_text[96];
+    const char *bad_why;
+} stacks;
+
+/* One line of Callstacks.txt. */
+static int callstack_line(sleepy *s, void *ctx, long lineno)
 {
-    size_t pos = 0;
-    long lineno = 0, bad_first = 0, bad_count = 0, nstacks = 0;
-    char bad_text[96] = "";
-    const char *bad_why = "";
+    stacks *st = ctx;
     p2p_profile *p = s->p;
-    while (next_line(s, t, len, &pos, &lineno, "Callstacks.txt")) {
-        if (s->line.oom)
-            goto oom;
-        const uchar *l = (const uchar *)s->line.data;
-        size_t n = s->line.len, i = 0, a, b;
-        if (!next_field(l, n, &i, &a, &b))
-            continue; /* blank */
-        double samples;
-        const char *why = NULL;
-        size_t depth = 0;
-        if (!parse_float(l + a, b - a, &samples)) {
-            why = "no finite sample count";
-        } else {
-            while (next_field(l, n, &i, &a, &b)) {
-                const char *sym = p2p_intern_get(s->ids, (const char *)l + a, b - a);
-                if (!sym)
-                    goto oom;
-                uint32_t f = p2p_u64map_get(&s->map, (uint64_t)(uintptr_t)sym);
-                if (f == UINT32_MAX) {
-                    why = "a symbol that Symbols.txt does not define";
-                    break;
-                }
-                if (depth == s->capstack) {
-                    size_t cap = s->capstack ? s->capstack * 2 : 64;
-                    p2p_fid *ns = realloc(s->stack, cap * sizeof *ns);
-                    if (!ns)
-                        goto oom;
-                    s->stack = ns;
-                    s->capstack = cap;
-                }
-                s->stack[depth++] = f;
-            }
-            if (!why && !depth)
-                why = "no frame";
-        }
-        if (why) {
-            if (!bad_count++) {
-                bad_first = lineno;
-                bad_why = why;
-                p2p_smp_excerpt(l, n, bad_text, sizeof bad_text);
-            }
-            continue;
-        }
-        nstacks++;
-        p2p_fid callee = s->stack[0];
-        p2p_ev_add(&p->functions[callee].ev, P2P_SAMPLES, samples);
-        p2p_ev_add(&p->ev, P2P_SAMPLES, samples);
-        for (size_t k = 1; k < depth; k++) {
-            p2p_fid caller = s->stack[k];
-            uint32_t c = p2p_profile_get_call(p, caller, callee, NULL);
-            if (c == P2P_NONE)
+    const uchar *l = (const uchar *)s->cur;
+    size_t n = s->curlen, i = 0, a, b;
+    if (!next_field(l, n, &i, &a, &b))
+        return 0; /* blank */
+    double samples;
+    const char *why = NULL;
+    size_t depth = 0;
+    if (!parse_float(l + a, b - a, &samples)) {
+        why = "no finite sample count";
+    } else {
+        while (next_field(l, n, &i, &a, &b)) {
+            uint64_t key;
+            const p2p_u64map *map = symbol_key(s, (const char *)l + a, b - a, &key);
+            if (key == UINT64_MAX)
                 goto oom;
-            p2p_ev_add(&p->calls[c].ev, P2P_SAMPLES2, samples);
-            callee = caller;
+            uint32_t f = p2p_u64map_get(map, key);
+            if (f == UINT32_MAX) {
+                why = "a symbol that Symbols.txt does not define";
+                break;
+            }
+            if (depth == s->capstack) {
+                size_t cap = s->capstack ? s->capstack * 2 : 64;
+                p2p_fid *ns = realloc(s->stack, cap * sizeof *ns);
+                if (!ns)
+                    goto oom;
+                s->stack = ns;
+                s->capstack = cap;
+            }
+            s->stack[depth++] = f;
         }
+        if (!why && !depth)
+            why = "no frame";
     }
-    if (bad_count && !nstacks)
-        return p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
-                            "Callstacks.txt line %ld: expected a stack such as '0.25 sym3 sym1' (a sample "
-                            "count, then symbol ids of Symbols.txt), found '%s' (%s), and no line is a stack",
-                            bad_first, bad_text, bad_why);
-    if (bad_count)
-        p2p_smp_warn(s->o, "Callstacks.txt line %ld: skipped %ld line%s that %s no stack, the first has %s: '%s'",
-                     bad_first, bad_count, bad_count == 1 ? "" : "s", bad_count == 1 ? "is" : "are", bad_why,
-                     bad_text);
+    if (why) {
+        if (!st->bad_count++) {
+            st->bad_first = lineno;
+            st->bad_why = why;
+            p2p_smp_excerpt(l, n, st->bad_text, sizeof st->bad_text);
+        }
+        return 0;
+    }
+    st->nstacks++;
+    p2p_fid callee = s->stack[0];
+    p2p_ev_add(&p->functions[callee].ev, P2P_SAMPLES, samples);
+    p2p_ev_add(&p->ev, P2P_SAMPLES, samples);
+    for (size_t k = 1; k < depth; k++) {
+        p2p_fid caller = s->stack[k];
+        uint32_t c = p2p_profile_get_call(p, caller, callee, NULL);
+        if (c == P2P_NONE)
+            goto oom;
+        p2p_ev_add(&p->calls[c].ev, P2P_SAMPLES2, samples);
+        callee = caller;
+    }
     return 0;
 oom:
     return p2p_diag_set(s->d, P2P_ENOMEM, 0, -1, "out of memory (Callstacks.txt line %ld)", lineno);
+}
+
+/* Callstacks.txt, read whole: what its bad lines (if any) call for. */
+static int callstacks_end(sleepy *s, const stacks *st)
+{
+    if (st->bad_count && !st->nstacks)
+        return p2p_diag_set(s->d, P2P_EFORMAT, 0, -1,
+                            "Callstacks.txt line %ld: expected a stack such as '0.25 sym3 sym1' (a sample "
+                            "count, then symbol ids of Symbols.txt), found '%s' (%s), and no line is a stack",
+                            st->bad_first, st->bad_text, st->bad_why);
+    if (st->bad_count)
+        p2p_smp_warn(s->o, "Callstacks.txt line %ld: skipped %ld line%s that %s no stack, the first has %s: '%s'",
+                     st->bad_first, st->bad_count, st->bad_count == 1 ? "" : "s",
+                     st->bad_count == 1 ? "is" : "are", st->bad_why, st->bad_text);
+    return 0;
 }
 
 /* ---- entry point ------------------------------------------------------ */
@@ -530,9 +625,9 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     s.o = o;
     s.d = d;
     p2p_u64map_init(&s.map);
+    p2p_u64map_init(&s.short_ids);
     p2p_buf_init(&s.line);
-    char *symbols = NULL, *stacks = NULL;
-    size_t nsymbols = 0, nstacks = 0;
+    p2p_buf_init(&s.id);
     int rc = load_libzip(&s.z, d);
     if (rc)
         return rc;
@@ -564,15 +659,12 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
         goto done;
     }
     p2p_ev_set(&s.p->ev, P2P_SAMPLES, 0.0);
-    if ((rc = read_member(&s, "Symbols.txt", &symbols, &nsymbols)) < 0)
+    stacks st = {0};
+    if ((rc = stream_member(&s, "Symbols.txt", symbol_line, NULL)) < 0)
         goto done;
-    if ((rc = parse_symbols(&s, symbols, nsymbols)) < 0)
+    if ((rc = stream_member(&s, "Callstacks.txt", callstack_line, &st)) < 0)
         goto done;
-    free(symbols);
-    symbols = NULL;
-    if ((rc = read_member(&s, "Callstacks.txt", &stacks, &nstacks)) < 0)
-        goto done;
-    if ((rc = parse_callstacks(&s, stacks, nstacks)) < 0)
+    if ((rc = callstacks_end(&s, &st)) < 0)
         goto done;
     if (s.repairs)
         p2p_smp_warn(o, "%s line %ld: invalid UTF-8 (or a NUL byte) was replaced by U+FFFD", s.repair_member,
@@ -583,11 +675,11 @@ int p2p_parse_sleepy(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     *out = s.p;
     s.p = NULL;
 done:
-    free(symbols);
-    free(stacks);
     free(s.stack);
     p2p_buf_free(&s.line);
+    p2p_buf_free(&s.id);
     p2p_u64map_free(&s.map);
+    p2p_u64map_free(&s.short_ids);
     if (s.ids)
         p2p_intern_free(s.ids);
     if (s.ids_arena)

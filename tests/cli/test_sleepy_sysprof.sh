@@ -58,6 +58,33 @@ for n in $(seq 1 7 $((size - 1))); do
 done
 [ "$crashes" -eq 0 ] && pass || fail "truncated archives: $crashes bad results"
 
+# Members are read in chunks of 1 MiB: a stack line longer than a chunk,
+# lines across chunk boundaries (CRLF ends moved by one byte a line), a
+# last line without an end: the same graph and warning either way.
+python3 - "$tmp" <<'PY'
+import sys, zipfile
+syms = ''.join('s%d "m%d" "f%d" "x.c" %d\n' % (i, i % 3, i, i) for i in range(40))
+lines = ['%s %s' % ((0.25, 1, 2.5)[k % 3], ' '.join('s%d' % ((k * 7 + j * 13) % 40) for j in range(1 + k % 29)))
+         for k in range(30000)]
+lines.insert(15000, '1 ' + ' '.join('s%d' % (i % 7) for i in range(200000)))
+lines.insert(100, 'no stack')
+lines.insert(20000, '')
+for name, sep, end, comp in (('lf', '\n', '\n', zipfile.ZIP_DEFLATED), ('crlf', '\r\n', '\r\n', zipfile.ZIP_STORED),
+                             ('noeol', '\n', '', zipfile.ZIP_DEFLATED)):
+    with zipfile.ZipFile('%s/%s.sleepy' % (sys.argv[1], name), 'w', comp) as z:
+        z.writestr('Symbols.txt', syms)
+        z.writestr('Callstacks.txt', sep.join(lines) + end)
+PY
+expect_exit 0 "long lines (LF)" -- "$bin" -f sleepy -n0 -e0 "$tmp/lf.sleepy"
+lf_out=$out
+expect_match "$err" "warning: Callstacks.txt line 101: skipped 1 line that is no stack" "long lines: the bad line"
+expect_match "$lf_out" '"m0:f0" \[' "long lines: a graph"
+for v in crlf noeol; do
+  expect_exit 0 "long lines ($v)" -- "$bin" -f sleepy -n0 -e0 "$tmp/$v.sleepy"
+  [ "$out" = "$lf_out" ] && pass || fail "long lines: $v gives another graph than LF"
+  expect_match "$err" "warning: Callstacks.txt line 101: skipped 1 line" "long lines ($v): the bad line"
+done
+
 # ---- Sysprof
 expect_exit 0 "toy.sysprof" -- "$bin" -f sysprof "$sp/toy.sysprof"
 expect_match "$out" 'label="main' "toy.sysprof: main"

@@ -32,7 +32,7 @@ static inline int parse_with(p2p_parse_fn parse, const void *data, size_t len, c
     warnings[0] = '\0';
     nwarnings = 0;
     p2p_diag_init(&diag, "in");
-    p2p_parse_opts o = {collect, NULL, event};
+    p2p_parse_opts o = {.warn = collect, .event = event};
     *p = NULL;
     int rc = parse(&in, 1, &o, p, &diag);
     if (rc)
@@ -49,7 +49,7 @@ static inline int parse_file_with(p2p_parse_fn parse, const char *path, p2p_prof
     assert_int_equal(p2p_input_read(path, &in, &diag), 0);
     warnings[0] = '\0';
     nwarnings = 0;
-    p2p_parse_opts o = {collect, NULL, NULL};
+    p2p_parse_opts o = {.warn = collect};
     *p = NULL;
     int rc = parse(&in, 1, &o, p, &diag);
     p2p_input_release(&in);

@@ -44,7 +44,7 @@ static int parse_texts(const char *const *texts, size_t n, const char *event, p2
     warnings[0] = '\0';
     nwarnings = 0;
     p2p_diag_init(&diag, names[0]);
-    p2p_parse_opts o = {collect, NULL, event};
+    p2p_parse_opts o = {.warn = collect, .event = event};
     *p = NULL;
     int rc = p2p_parse_callgrind(in, n, &o, p, &diag);
     if (rc)
@@ -67,7 +67,7 @@ static int parse_bytes(const void *data, size_t len, p2p_profile **p)
     warnings[0] = '\0';
     nwarnings = 0;
     p2p_diag_init(&diag, "bin.cg");
-    p2p_parse_opts o = {collect, NULL, NULL};
+    p2p_parse_opts o = {.warn = collect};
     *p = NULL;
     return p2p_parse_callgrind(&in, 1, &o, p, &diag);
 }
@@ -83,7 +83,7 @@ static int parse_files(const char *const *files, size_t n, const char *event, p2
     warnings[0] = '\0';
     nwarnings = 0;
     p2p_diag_init(&diag, files[0]);
-    p2p_parse_opts o = {collect, NULL, event};
+    p2p_parse_opts o = {.warn = collect, .event = event};
     int rc = p2p_parse_callgrind(in, n, &o, p, &diag);
     for (size_t i = 0; i < n; i++)
         p2p_input_release(&in[i]);

@@ -637,6 +637,70 @@ static void caller_without_entry_is_drawn(void **state)
     close_inputs(&ins);
 }
 
+static bool same_events(const p2p_events *x, const p2p_events *y)
+{
+    if (x->has != y->has)
+        return false;
+    for (int k = 0; k < P2P_NEVENTS; k++)
+        if (p2p_ev_has(x, (p2p_event)k) && memcmp(&x->v[k], &y->v[k], sizeof x->v[k]) != 0)
+            return false;
+    return true;
+}
+
+/* p2p_parse_opts.no_call_stats / no_fn_stats leave the statistics out, and
+ * nothing else: the same functions, calls and events, on the one-pass
+ * path (one file) and the general one (several, merged). */
+static void skipped_stats_change_nothing_else(void **state)
+{
+    (void)state;
+    char a[32], b[32], c[32];
+    for (size_t v = 0; v < NVERSIONS; v++) {
+        snprintf(a, sizeof a, "part-b-%s.pstats", versions[v]);
+        snprintf(b, sizeof b, "part-f-%s.pstats", versions[v]);
+        snprintf(c, sizeof c, "merged-fmb-%s.pstats", versions[v]);
+        const char *const one[] = {c}, *const two[] = {a, b};
+        for (int k = 0; k < 2; k++) {
+            size_t n = k ? 2 : 1;
+            inputs ins;
+            open_inputs(&ins, n, k ? two : one);
+            p2p_parse_opts o = {.no_call_stats = true, .no_fn_stats = true};
+            p2p_profile *full = NULL, *lean = NULL;
+            p2p_diag d;
+            p2p_diag_init(&d, NULL);
+            assert_int_equal(p2p_parse_pstats(ins.in, n, NULL, &full, &d), 0);
+            assert_int_equal(p2p_parse_pstats(ins.in, n, &o, &lean, &d), 0);
+            close_inputs(&ins);
+            assert_non_null(full->call_stats);
+            assert_non_null(full->fn_stats);
+            assert_null(lean->call_stats);
+            assert_null(lean->fn_stats);
+            assert_int_equal(lean->pstats_python, full->pstats_python);
+            assert_true(lean->pstats_total_tt == full->pstats_total_tt);
+            assert_int_equal(lean->nfunctions, full->nfunctions);
+            assert_int_equal(lean->ncalls, full->ncalls);
+            assert_true(same_events(&lean->ev, &full->ev));
+            for (uint32_t i = 0; i < full->nfunctions; i++) {
+                const p2p_function *x = &full->functions[i], *y = &lean->functions[i];
+                assert_string_equal(y->name, x->name);
+                assert_string_equal(y->filename, x->filename);
+                assert_int_equal(y->called, x->called);
+                assert_int_equal(y->has_called, x->has_called);
+                assert_int_equal(y->first_call, x->first_call);
+                assert_true(same_events(&y->ev, &x->ev));
+            }
+            for (uint32_t i = 0; i < full->ncalls; i++) {
+                const p2p_call *x = &full->calls[i], *y = &lean->calls[i];
+                assert_int_equal(y->caller, x->caller);
+                assert_int_equal(y->callee, x->callee);
+                assert_int_equal(y->next, x->next);
+                assert_true(same_events(&y->ev, &x->ev));
+            }
+            p2p_profile_free(full);
+            p2p_profile_free(lean);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +716,7 @@ int main(void)
         cmocka_unit_test(shared_callers_are_limited),
         cmocka_unit_test(damaged_files),
         cmocka_unit_test(caller_without_entry_is_drawn),
+        cmocka_unit_test(skipped_stats_change_nothing_else),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
