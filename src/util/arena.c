@@ -5,6 +5,7 @@
 #include <string.h>
 #ifdef __linux__
 #include <sys/mman.h>
+#include <sys/resource.h>
 #endif
 
 #include "util.h"
@@ -16,16 +17,16 @@
 #define BLOCK_MAX (4 * 1024 * 1024)
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Blocks of at least this size are mapped (and grown with mremap) rather
- * than malloc'd: growing one moves no bytes, freeing one returns its memory
- * at once, and it gets huge pages (so 2 MiB of memory at least: an array
+/* Blocks of at least this size are mapped (and grown in place, see vm_map)
+ * rather than malloc'd: growing one moves no bytes, freeing one returns its
+ * memory at once, and it gets huge pages (so 2 MiB of memory at least: an array
  * that doubles its way up to megabytes would otherwise fault its smaller
  * copies in 4 KiB at a time). */
 #define VM_MIN ((size_t)512 << 10)
 
 /* Sanitizer builds (P2P_ARENA_MALLOC) keep big arrays on the heap too, where
  * the sanitizers check every access. */
-#if defined(__linux__) && defined(MREMAP_MAYMOVE) && !defined(P2P_ARENA_MALLOC)
+#if defined(__linux__) && defined(MAP_NORESERVE) && !defined(P2P_ARENA_MALLOC)
 #define VM_MAPPED 1
 #endif
 
@@ -36,45 +37,103 @@ static size_t vm_len(size_t size)
     return size <= SIZE_MAX - HUGE_PAGE ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : size;
 }
 
-/* A fresh mapping of `len` bytes (a multiple of HUGE_PAGE) on a huge-page
- * boundary, where the kernel can use huge pages for it; MAP_FAILED. */
+/* A big array owns a range of addresses much longer than what it uses, so
+ * that growing it is an mprotect() in place: no copy, no second set of
+ * pages to zero, and its huge pages stay (mremap could rarely grow one in
+ * place, the addresses after it being taken by the mappings made before
+ * it).  The range is PROT_NONE beyond the array's length and costs no
+ * memory.  One page before the array holds the range's length.  Where the
+ * address space is limited (RLIMIT_AS), nothing more than the length is
+ * taken. */
+#define VM_HDR ((size_t)4096)
+#define VM_RESERVE_MIN ((size_t)1 << 30)
+#define VM_RESERVE_FACTOR 64
+
+typedef struct vm_hdr {
+    size_t reserved; /* bytes from the array's start, a multiple of HUGE_PAGE */
+} vm_hdr;
+
+static vm_hdr *hdr_of(void *p)
+{
+    return (vm_hdr *)((unsigned char *)p - VM_HDR);
+}
+
+static bool vm_may_reserve(void)
+{
+    static int may = -1; /* asked once; every thread gets the same answer */
+    int m = __atomic_load_n(&may, __ATOMIC_RELAXED);
+    if (m < 0) {
+        struct rlimit r;
+        m = getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur == RLIM_INFINITY;
+        __atomic_store_n(&may, m, __ATOMIC_RELAXED);
+    }
+    return m;
+}
+
+/* A fresh array of `len` bytes (a multiple of HUGE_PAGE) on a huge-page
+ * boundary, where the kernel can use huge pages for it, with room to grow;
+ * MAP_FAILED. */
 static void *vm_map(size_t len)
 {
-    if (len > SIZE_MAX - HUGE_PAGE)
-        return MAP_FAILED;
-    unsigned char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t want = len;
+    if (vm_may_reserve()) {
+        want = len <= VM_RESERVE_MIN / VM_RESERVE_FACTOR ? VM_RESERVE_MIN
+             : len <= (SIZE_MAX >> 8) ? len * VM_RESERVE_FACTOR : len;
+    }
+    unsigned char *m = MAP_FAILED;
+    for (;;) {
+        if (want <= SIZE_MAX - VM_HDR - HUGE_PAGE)
+            m = mmap(NULL, VM_HDR + want + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m != MAP_FAILED || want == len)
+            break;
+        want = len; /* no room for a reservation: the array alone */
+    }
     if (m == MAP_FAILED)
         return MAP_FAILED;
-    unsigned char *a = (unsigned char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-    size_t head = (size_t)(a - m);
+    size_t total = VM_HDR + want + HUGE_PAGE;
+    unsigned char *a = (unsigned char *)(((uintptr_t)m + VM_HDR + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    size_t head = (size_t)(a - VM_HDR - m), tail = total - head - VM_HDR - want;
     if (head)
         munmap(m, head);
-    if (HUGE_PAGE - head)
-        munmap(a + len, HUGE_PAGE - head);
+    if (tail)
+        munmap(a + want, tail);
+    if (mprotect(a - VM_HDR, VM_HDR + len, PROT_READ | PROT_WRITE) != 0) {
+        munmap(a - VM_HDR, VM_HDR + want);
+        return MAP_FAILED;
+    }
 #ifdef MADV_HUGEPAGE
-    (void)madvise(a, len, MADV_HUGEPAGE); /* before anything is copied in */
+    /* the hint on the whole range at once (part of one would split it):
+     * big arrays touched all over then fault once per 2 MiB, not 4 KiB */
+    (void)madvise(a, want, MADV_HUGEPAGE);
 #endif
+    hdr_of(a)->reserved = want;
     return a;
 }
 
-/* Mapping p of `old` bytes resized to `len` (both multiples of HUGE_PAGE)
- * and kept on a huge-page boundary: grown in place when the addresses
- * after it are free, else copied into a fresh aligned mapping (a plain
- * MREMAP_MAYMOVE may put it anywhere, and the kernel then stops using huge
- * pages for it; MREMAP_FIXED into a reserved range is what valgrind cannot
- * follow).  MAP_FAILED, with p untouched, when out of memory. */
+static void vm_unmap(void *p)
+{
+    munmap(hdr_of(p), VM_HDR + hdr_of(p)->reserved);
+}
+
+/* Array p of `old` bytes resized to `len` (both multiples of HUGE_PAGE):
+ * in place within its range (a shrunk tail goes back to the system), else
+ * copied into a fresh array with a longer range.  MAP_FAILED, with p
+ * untouched, when out of memory. */
 static void *vm_move(void *p, size_t old, size_t len)
 {
-    if (len < old)
-        return mremap(p, old, len, 0);
-    void *q = mremap(p, old, len, 0);
-    if (q != MAP_FAILED)
-        return q;
-    q = vm_map(len);
+    unsigned char *b = p;
+    if (len < old) {
+        (void)madvise(b + len, old - len, MADV_DONTNEED);
+        (void)mprotect(b + len, old - len, PROT_NONE);
+        return p;
+    }
+    if (len <= hdr_of(p)->reserved)
+        return mprotect(b + old, len - old, PROT_READ | PROT_WRITE) == 0 ? p : MAP_FAILED;
+    void *q = vm_map(len);
     if (q == MAP_FAILED)
         return MAP_FAILED;
     memcpy(q, p, old);
-    munmap(p, old);
+    vm_unmap(p);
     return q;
 }
 #endif
@@ -95,12 +154,6 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size)
         }
         if (q == MAP_FAILED)
             return NULL;
-#ifdef MADV_HUGEPAGE
-        /* a hint, on the whole mapping (part of one would split it, and
-         * mremap works on one piece only): big arrays touched all over
-         * then fault once per 2 MiB instead of per 4 KiB */
-        (void)madvise(q, vm_len(size), MADV_HUGEPAGE);
-#endif
         return q;
     }
     if (p && old >= VM_MIN) {
@@ -109,7 +162,7 @@ void *p2p_vm_realloc(void *p, size_t old, size_t size)
         if (!q)
             return NULL;
         memcpy(q, p, size);
-        munmap(p, vm_len(old));
+        vm_unmap(p);
         return q;
     }
 #else
@@ -133,7 +186,7 @@ void p2p_vm_free(void *p, size_t size)
         return;
 #ifdef VM_MAPPED
     if (size >= VM_MIN) {
-        munmap(p, vm_len(size));
+        vm_unmap(p);
         return;
     }
 #else
