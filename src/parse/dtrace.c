@@ -105,6 +105,19 @@ static const uchar *stack_end(const p2p_smp_text *t, const uchar *p, size_t *lin
         k++;
         q = nl + 1;
         const uchar *c = q;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* dtrace indents by many spaces: skip them eight at a time */
+        while (c + 8 <= e) {
+            uint64_t w;
+            memcpy(&w, c, 8);
+            w ^= 0x2020202020202020ULL;
+            if (w) {
+                c += (size_t)__builtin_ctzll(w) >> 3;
+                break;
+            }
+            c += 8;
+        }
+#endif
         while (c < e && (*c == ' ' || *c == '\t'))
             c++;
         if (c < e && ((unsigned)(*c - '0') < 10u || *c == '+' || *c == '-')) {

@@ -283,6 +283,9 @@ static uint64_t key_hash(const p2p_uchar *a, size_t na, const p2p_uchar *kb, siz
  * text. */
 struct p2p_smp_stack {
     uint64_t hash;
+    p2p_smp_stack *pnext; /* the next in b->pend */
+    double pending;       /* replayed weight not yet added */
+    uint32_t queued;      /* in b->pend */
     uint32_t len, lines, n, nd;
     uint32_t nv;          /* the numbers before the text */
     uint32_t v[];         /* fids[n], calls[n - 1], distinct[nd], text;
@@ -563,6 +566,50 @@ static int s2_room(p2p_smp_builder *b, size_t n)
     return 0;
 }
 
+/* Add a cached stack's sums `weight` times. */
+static void stack_add(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
+{
+    size_t n = st->n;
+    const uint32_t *fids = st->v, *calls = st->v + n, *d = st->v + 2 * n - 1;
+    p2p_smp_fsum *fs = b->fs;
+    fs[fids[n - 1]].self += weight;
+    for (uint32_t i = 0; i < st->nd; i++)
+        fs[d[i]].total += weight;
+    for (size_t r = n - 1; r-- > 0;)
+        b->s2[calls[r]] += weight;
+}
+
+/* Add the replays summed so far. */
+static void flush_pending(p2p_smp_builder *b)
+{
+    for (p2p_smp_stack *st = b->pend, *next; st; st = next) {
+        next = st->pnext;
+        stack_add(b, st, st->pending);
+        st->pending = 0.0;
+        st->queued = 0;
+        st->pnext = NULL;
+    }
+    b->pend = NULL;
+}
+
+/* true when `weight` may be summed apart and added later (see
+ * p2p_smp_builder); when it may not, the replays summed so far are added
+ * now and no more are summed. */
+static bool defer_weight(p2p_smp_builder *b, double weight)
+{
+    if (b->defer_off)
+        return false;
+    const double lim = 4503599627370496.0; /* 2^52 */
+    double a = fabs(weight);
+    if (a < lim && (double)(int64_t)weight == weight && b->defer_abs + a < lim) {
+        b->defer_abs += a;
+        return true;
+    }
+    flush_pending(b);
+    b->defer_off = true;
+    return false;
+}
+
 int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
 {
     size_t n = b->depth;
@@ -593,6 +640,7 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
     }
     if (fs_room(b, b->p->nfunctions) < 0)
         return P2P_ENOMEM;
+    (void)defer_weight(b, weight);
     if (++b->epoch == 0) {
         for (size_t i = 0; i < b->capfs; i++)
             b->fs[i].stamp = 0;
@@ -767,6 +815,9 @@ static p2p_smp_stack *stack_new(p2p_smp_builder *b, const p2p_uchar *s, size_t n
     b->stkbytes += size;
     st->hash = stack_hash(s, n);
     st->len = (uint32_t)n;
+    st->pnext = NULL;
+    st->pending = 0.0;
+    st->queued = 0;
     return st;
 }
 
@@ -841,23 +892,28 @@ int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t 
     return 0;
 }
 
-void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
+void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *cst, double weight)
 {
-    size_t n = st->n;
-    const uint32_t *fids = st->v, *calls = st->v + n, *d = st->v + 2 * n - 1;
-    p2p_smp_fsum *fs = b->fs;
-    fs[fids[n - 1]].self += weight;
     b->samples += weight;
-    for (uint32_t i = 0; i < st->nd; i++)
-        fs[d[i]].total += weight;
-    for (size_t r = n - 1; r-- > 0;)
-        b->s2[calls[r]] += weight;
     b->nstacks++;
     b->stkhits++;
+    if (defer_weight(b, weight)) {
+        /* the builder's own memory, handed out as const */
+        p2p_smp_stack *st = (p2p_smp_stack *)cst;
+        if (!st->queued) {
+            st->queued = 1;
+            st->pnext = b->pend;
+            b->pend = st;
+        }
+        st->pending += weight;
+        return;
+    }
+    stack_add(b, cst, weight);
 }
 
 int p2p_smp_finish(p2p_smp_builder *b)
 {
+    flush_pending(b);
     p2p_profile *p = b->p;
     for (uint32_t i = 0; i < p->nfunctions; i++) {
         p2p_function *f = &p->functions[i];

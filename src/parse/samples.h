@@ -178,6 +178,13 @@ struct p2p_smp_builder {
     bool stkoff;          /* saving stopped: stacks did not repeat */
     unsigned char *stkchunk; /* the chunk cached stacks are cut from */
     size_t stkchunk_size, stkchunk_used;
+    /* Replays are summed per cached stack and added to the sums later, in
+     * one go, while every weight so far is an integer and all of them
+     * together stay below 2^52 in magnitude: then every partial sum is
+     * exact, and the order of the additions cannot change a bit. */
+    p2p_smp_stack *pend;  /* cached stacks with replays not yet added */
+    double defer_abs;     /* the magnitudes of the weights so far */
+    bool defer_off;       /* a weight that is no such integer came */
 };
 
 /* A new builder with a new profile (string ids).  `resolve` turns a pushed
