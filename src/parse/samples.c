@@ -287,10 +287,17 @@ struct p2p_smp_stack {
     double pending;       /* replayed weight not yet added */
     uint32_t queued;      /* in b->pend */
     uint32_t len, lines, n, nd;
-    uint32_t nv;          /* the numbers before the text */
-    uint32_t v[];         /* fids[n], calls[n - 1], distinct[nd], text;
-                           * a memo (n 0): its nv numbers, text */
+    uint32_t nv;          /* the numbers after the text */
+    /* the text first (its start shares the header's cache line: a look-up
+     * reads both), padded to 4 bytes, then the numbers: fids[n],
+     * calls[n - 1], distinct[nd]; a memo's (n 0) are its nv numbers */
+    p2p_uchar text[];
 };
+
+static inline uint32_t *stack_v(const p2p_smp_stack *st)
+{
+    return (uint32_t *)(uintptr_t)(st->text + (((size_t)st->len + 3) & ~(size_t)3));
+}
 
 struct p2p_smp_stkslot {
     uint64_t hash;
@@ -570,7 +577,7 @@ static int s2_room(p2p_smp_builder *b, size_t n)
 static void stack_add(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
 {
     size_t n = st->n;
-    const uint32_t *fids = st->v, *calls = st->v + n, *d = st->v + 2 * n - 1;
+    const uint32_t *v = stack_v(st), *fids = v, *calls = v + n, *d = v + 2 * n - 1;
     p2p_smp_fsum *fs = b->fs;
     fs[fids[n - 1]].self += weight;
     for (uint32_t i = 0; i < st->nd; i++)
@@ -693,7 +700,7 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
 
 static inline const p2p_uchar *stack_text(const p2p_smp_stack *st)
 {
-    return (const p2p_uchar *)(st->v + st->nv);
+    return st->text;
 }
 
 static uint64_t stack_hash(const p2p_uchar *s, size_t n)
@@ -798,7 +805,7 @@ static p2p_smp_stack *stack_new(p2p_smp_builder *b, const p2p_uchar *s, size_t n
         }
         b->stkhits = 0;
     }
-    size_t size = sizeof(p2p_smp_stack) + words * sizeof(uint32_t) + n;
+    size_t size = sizeof(p2p_smp_stack) + ((n + 3) & ~(size_t)3) + words * sizeof(uint32_t);
     if (b->stkbytes + size > P2P_SMP_STACK_BYTES)
         return NULL;
     if (p2p_smp_stack_find(b, s, n))
@@ -815,6 +822,7 @@ static p2p_smp_stack *stack_new(p2p_smp_builder *b, const p2p_uchar *s, size_t n
     b->stkbytes += size;
     st->hash = stack_hash(s, n);
     st->len = (uint32_t)n;
+    memcpy(st->text, s, n);
     st->pnext = NULL;
     st->pending = 0.0;
     st->queued = 0;
@@ -843,8 +851,7 @@ int p2p_smp_memo_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, const ui
     st->lines = st->n = st->nd = 0;
     st->nv = (uint32_t)nv;
     if (nv)
-        memcpy(st->v, v, nv * sizeof *v);
-    memcpy((p2p_uchar *)(st->v + nv), s, n);
+        memcpy(stack_v(st), v, nv * sizeof *v);
     stack_insert(b, st);
     return 0;
 }
@@ -856,7 +863,7 @@ const uint32_t *p2p_smp_memo_find(p2p_smp_builder *b, const p2p_uchar *s, size_t
         return NULL;
     b->stkhits++;
     *nv = st->nv;
-    return st->v;
+    return stack_v(st);
 }
 
 int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines)
@@ -871,7 +878,7 @@ int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t 
     st->len = (uint32_t)n;
     st->lines = (uint32_t)lines;
     st->n = (uint32_t)nf;
-    uint32_t *v = st->v;
+    uint32_t *v = stack_v(st);
     memcpy(v, b->prevfids, nf * sizeof *v);
     memcpy(v + nf, b->prevcalls, (nf - 1) * sizeof *v);
     /* the distinct functions: those the last commit stamped, each once */
@@ -887,7 +894,6 @@ int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t 
         b->fs[d[i]].stamp = b->epoch;
     st->nd = nd;
     st->nv = (uint32_t)(2 * nf - 1 + nd);
-    memcpy((p2p_uchar *)(d + nd), s, n);
     stack_insert(b, st);
     return 0;
 }
