@@ -90,13 +90,20 @@ static p2p_fid resolve(p2p_smp_builder *b, void *ctx, size_t k, const uchar *s, 
     return bare_function(b, s + i, e - i);
 }
 
-/* The end of the stack whose first frame line starts at p: the start of
- * the first line after it whose first character after whitespace is a
- * digit or a sign (the count line, usually), within P2P_SMP_STACK_MAX
- * bytes; *lines gets the lines before it.  NULL when there is none. */
+/* The end of the stack whose first frame line starts at p (the line just
+ * read): the start of the first line after it whose first character after
+ * whitespace is a digit or a sign (as that of every count line is), within
+ * P2P_SMP_STACK_MAX bytes and before any carriage return; *lines gets the
+ * lines before it.  NULL when there is none.  As no count line can come
+ * before the end, the stack read next starts after it: the scans of two
+ * stacks never overlap. */
 static const uchar *stack_end(const p2p_smp_text *t, const uchar *p, size_t *lines)
 {
     const uchar *e = t->end, *stop = (size_t)(e - p) > P2P_SMP_STACK_MAX ? p + P2P_SMP_STACK_MAX : e;
+    /* the window holds the first carriage return at or after p, if any */
+    const uchar *cr = t->cr_next ? t->cr_next : t->cr_upto;
+    if (cr < stop)
+        stop = cr;
     size_t k = 0;
     for (const uchar *q = p;;) {
         const uchar *nl = memchr(q, '\n', (size_t)(stop - q));
@@ -118,7 +125,7 @@ static const uchar *stack_end(const p2p_smp_text *t, const uchar *p, size_t *lin
             c += 8;
         }
 #endif
-        while (c < e && (*c == ' ' || *c == '\t'))
+        while (c < e && *c != '\n' && p2p_smp_ws(*c))
             c++;
         if (c < e && ((unsigned)(*c - '0') < 10u || *c == '+' || *c == '-')) {
             *lines = k;

@@ -69,28 +69,34 @@ void p2p_smp_text_free(p2p_smp_text *t);
  * well behind p.  For p2p_smp_text_next(). */
 void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le);
 
-/* The next line, without its line end, in *s / *n.  false at the end. */
+/* The next line, without its line end, in *s / *n.  false at the end.
+ * The line feed is looked for only up to the next carriage return (a file
+ * of CR line ends has no line feed: a search to the end for every line
+ * would take time quadratic in its size). */
 static inline bool p2p_smp_text_next(p2p_smp_text *t, const p2p_uchar **s, size_t *n)
 {
     const p2p_uchar *p = t->cur, *e = t->end;
     if (p >= e)
         return false;
-    const p2p_uchar *nl = memchr(p, '\n', (size_t)(e - p));
+    if (p >= t->cr_upto || (t->cr_next && t->cr_next < p))
+        p2p_smp_text_window(t, p, p);
+    const p2p_uchar *cr = t->cr_next;
+    const p2p_uchar *nl = memchr(p, '\n', (size_t)((cr ? cr : e) - p));
     const p2p_uchar *le = nl ? nl : e;
-    if (le > t->cr_upto || (t->cr_next && t->cr_next < p))
+    if (!cr && le > t->cr_upto) {
+        /* a line longer than the window: carriage returns up to its end */
         p2p_smp_text_window(t, p, le);
-    if (t->cr_next && t->cr_next < le) {
-        const p2p_uchar *cr = t->cr_next;
-        *s = p;
-        *n = (size_t)(cr - p);
-        t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
-        t->line++;
-        return true;
+        cr = t->cr_next;
     }
     *s = p;
+    t->line++;
+    if (cr && cr < le) {
+        *n = (size_t)(cr - p);
+        t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
+        return true;
+    }
     *n = (size_t)(le - p);
     t->cur = nl ? nl + 1 : e;
-    t->line++;
     return true;
 }
 
