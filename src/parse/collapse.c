@@ -54,12 +54,12 @@ static p2p_fid frame_function(p2p_smp_builder *b, void *ctx, size_t idx, const u
             if (i == n - 1 && i > k + 1) {
                 const uchar *file = s + f + 2;
                 size_t nfile = k - (f + 2);
-                p2p_smp_fn fn = {file, s, nfile, f, true, s, f, file, nfile, false};
+                p2p_smp_fn fn = {file, s, nfile, f, ':', s, f, file, nfile, false, false, false};
                 return p2p_smp_add(b, s, n, NULL, 0, &fn);
             }
         }
     }
-    p2p_smp_fn fn = {s, NULL, n, 0, false, s, n, NULL, 0, true};
+    p2p_smp_fn fn = {s, NULL, n, 0, 0, s, n, NULL, 0, true, false, false};
     return p2p_smp_add(b, s, n, NULL, 0, &fn);
 }
 
@@ -117,6 +117,12 @@ int p2p_parse_collapse(const p2p_input *inputs, size_t n, const p2p_parse_opts *
             }
             continue;
         }
+        /* a stack seen before is added again without reading its frames */
+        const p2p_smp_stack *st = p2p_smp_stack_find(&b, s, nstack);
+        if (st) {
+            p2p_smp_stack_replay(&b, st, count);
+            continue;
+        }
         const uchar *f = s, *end = s + nstack;
         for (;;) {
             const uchar *semi = memchr(f, ';', (size_t)(end - f));
@@ -130,6 +136,8 @@ int p2p_parse_collapse(const p2p_input *inputs, size_t n, const p2p_parse_opts *
             f = semi + 1;
         }
         if (!rc && p2p_smp_commit(&b, count, false) < 0)
+            rc = P2P_ENOMEM;
+        if (!rc && p2p_smp_stack_save(&b, s, nstack, 1) < 0)
             rc = P2P_ENOMEM;
         if (rc)
             rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");

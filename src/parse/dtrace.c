@@ -60,7 +60,7 @@ static p2p_fid tick_function(p2p_smp_builder *b, const uchar *s, size_t m, size_
         nbase -= (size_t)(slash + 1 - base);
         base = slash + 1;
     }
-    p2p_smp_fn fn = {sym, mod, nsym, nmod, true, sym, nsym, base, nbase, true};
+    p2p_smp_fn fn = {sym, mod, nsym, nmod, ':', sym, nsym, base, nbase, true, false, false};
     return p2p_smp_add(b, mod, nmod, sym, nsym, &fn);
 }
 
@@ -70,7 +70,7 @@ static p2p_fid bare_function(p2p_smp_builder *b, const uchar *s, size_t n)
     p2p_fid fid = p2p_smp_find(b, s, n, (const uchar *)"`", 1);
     if (fid != P2P_NONE)
         return fid;
-    p2p_smp_fn fn = {s, NULL, n, 0, false, s, n, NULL, 0, true};
+    p2p_smp_fn fn = {s, NULL, n, 0, 0, s, n, NULL, 0, true, false, false};
     return p2p_smp_add(b, s, n, (const uchar *)"`", 1, &fn);
 }
 
@@ -88,6 +88,71 @@ static p2p_fid resolve(p2p_smp_builder *b, void *ctx, size_t k, const uchar *s, 
     while (e > i && p2p_smp_ws(s[e - 1]))
         e--;
     return bare_function(b, s + i, e - i);
+}
+
+/* The end of the stack whose first frame line starts at p (the line just
+ * read): the start of the first line after it whose first character after
+ * whitespace is a digit or a sign (as that of every count line is), within
+ * P2P_SMP_STACK_MAX bytes and before any carriage return; *lines gets the
+ * lines before it.  NULL when there is none.  As no count line can come
+ * before the end, the stack read next starts after it: the scans of two
+ * stacks never overlap. */
+static const uchar *stack_end(const p2p_smp_text *t, const uchar *p, size_t *lines)
+{
+    const uchar *e = t->end, *stop = (size_t)(e - p) > P2P_SMP_STACK_MAX ? p + P2P_SMP_STACK_MAX : e;
+    /* the window holds the first carriage return at or after p, if any */
+    const uchar *cr = t->cr_next ? t->cr_next : t->cr_upto;
+    if (cr < stop)
+        stop = cr;
+    size_t k = 0;
+    for (const uchar *q = p;;) {
+        const uchar *nl = memchr(q, '\n', (size_t)(stop - q));
+        if (!nl)
+            return NULL;
+        k++;
+        q = nl + 1;
+        const uchar *c = q;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* dtrace indents by many spaces: skip them eight at a time */
+        while (c + 8 <= e) {
+            uint64_t w;
+            memcpy(&w, c, 8);
+            w ^= 0x2020202020202020ULL;
+            if (w) {
+                c += (size_t)__builtin_ctzll(w) >> 3;
+                break;
+            }
+            c += 8;
+        }
+#endif
+        while (c < e && *c != '\n' && p2p_smp_ws(*c))
+            c++;
+        if (c < e && ((unsigned)(*c - '0') < 10u || *c == '+' || *c == '-')) {
+            *lines = k;
+            return q;
+        }
+    }
+}
+
+/* The stack whose first frame line starts at p, its text [p, end) spanning
+ * `lines` lines, when the builder has cached that text and the line at end
+ * is a count that ends with a line feed: added again, and the text is read
+ * on after the count line.  false when it is not. */
+static bool replay_stack(p2p_smp_builder *b, p2p_smp_text *t, const uchar *p, const uchar *end, size_t lines)
+{
+    const p2p_smp_stack *st = p2p_smp_stack_find(b, p, (size_t)(end - p));
+    if (!st)
+        return false;
+    const uchar *nl = memchr(end, '\n', (size_t)(t->end - end));
+    size_t n = nl ? (size_t)(nl - end) : (size_t)(t->end - end);
+    double count;
+    if (memchr(end, '\r', n) || memchr(end, '`', n) || !p2p_smp_number(end, n, false, &count))
+        return false;
+    p2p_smp_stack_replay(b, st, count);
+    /* the first line was read already */
+    t->cur = nl ? nl + 1 : t->end;
+    t->line += (long)lines;
+    return true;
 }
 
 /* DTrace stacks: one input.  See the top of this file.  Returns 0 with *out
@@ -111,6 +176,10 @@ int p2p_parse_dtrace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
     long bad_first = 0, bad_count = 0, first_line = 0, stack_line = 0;
     char bad_text[96] = "", first_text[96] = "";
     bool skip_next = false;
+    /* the stack being read, for the stack cache: where its first frame
+     * line starts, where stack_end() says it ends and the lines before */
+    const uchar *blk = NULL, *blk_end = NULL;
+    size_t blk_lines = 0;
     const uchar *s;
     size_t len;
     while (!rc && p2p_smp_text_next(&t, &s, &len)) {
@@ -139,7 +208,11 @@ int p2p_parse_dtrace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
         double count;
         if (!memchr(s + i, '`', len - i)) {
             if (p2p_smp_number(s, len, false, &count)) {
-                if (p2p_smp_commit(&b, count, true) < 0)
+                /* the stack is cached when its lines were all frames, each
+                 * ending with a line feed, and stack_end() ends it here */
+                bool save = b.depth && blk_end == s && b.depth == blk_lines && !memchr(blk, '\r', (size_t)(s - blk));
+                if (p2p_smp_commit(&b, count, true) < 0 ||
+                    (save && p2p_smp_stack_save(&b, blk, (size_t)(s - blk), blk_lines) < 0))
                     rc = P2P_ENOMEM;
                 continue;
             }
@@ -150,6 +223,12 @@ int p2p_parse_dtrace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o,
                 }
                 continue;
             }
+        }
+        if (!b.depth) {
+            blk = s;
+            blk_end = stack_end(&t, s, &blk_lines);
+            if (blk_end && replay_stack(&b, &t, s, blk_end, blk_lines))
+                continue;
         }
         if (p2p_smp_push(&b, s, len) < 0)
             rc = P2P_ENOMEM;

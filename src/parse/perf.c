@@ -202,7 +202,7 @@ static p2p_fid frame_function(p2p_smp_builder *b, const frame *fr)
         nbase -= (size_t)(slash + 1 - base);
         base = slash + 1;
     }
-    p2p_smp_fn fn = {name, fr->mod, nn, fr->nmod, true, name, nn, base, nbase, true};
+    p2p_smp_fn fn = {name, fr->mod, nn, fr->nmod, ':', name, nn, base, nbase, true, false, false};
     return p2p_smp_add(b, name, nn, fr->mod, fr->nmod, &fn);
 }
 

@@ -62,10 +62,13 @@ int p2p_smp_text_init(p2p_smp_text *t, const p2p_input *in, p2p_diag *d)
     return 0;
 }
 
-/* How far ahead the carriage-return scan looks, and how far behind the
- * line being read bytes are handed back (the previous stack is compared
- * with the current one in place). */
-#define CR_WINDOW ((size_t)1 << 20)
+/* How far ahead the carriage-return scan looks (little: the bytes it
+ * reads are still in the processor's cache when their lines are read),
+ * how far ahead the input is mapped in, and how far behind the line being
+ * read bytes are handed back (the previous stack is compared with the
+ * current one in place). */
+#define CR_WINDOW ((size_t)64 << 10)
+#define POPULATE_WINDOW ((size_t)1 << 20)
 #define RELEASE_LAG ((size_t)1 << 20)
 
 void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le)
@@ -78,9 +81,10 @@ void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *l
      * a file) are ignored */
     if (upto > t->populated) {
         const p2p_uchar *from = t->populated > p ? t->populated : p;
+        const p2p_uchar *to = (size_t)(t->end - upto) > POPULATE_WINDOW ? upto + POPULATE_WINDOW : t->end;
         uintptr_t a = (uintptr_t)from & ~(uintptr_t)4095;
-        (void)madvise((void *)a, (size_t)((uintptr_t)upto - a), MADV_POPULATE_READ);
-        t->populated = upto;
+        (void)madvise((void *)a, (size_t)((uintptr_t)to - a), MADV_POPULATE_READ);
+        t->populated = to;
     }
 #endif
     t->cr_next = memchr(p, '\r', (size_t)(upto - p));
@@ -279,9 +283,21 @@ static uint64_t key_hash(const p2p_uchar *a, size_t na, const p2p_uchar *kb, siz
  * text. */
 struct p2p_smp_stack {
     uint64_t hash;
+    p2p_smp_stack *pnext; /* the next in b->pend */
+    double pending;       /* replayed weight not yet added */
+    uint32_t queued;      /* in b->pend */
     uint32_t len, lines, n, nd;
-    uint32_t v[];         /* fids[n], calls[n - 1], distinct[nd], text */
+    uint32_t nv;          /* the numbers after the text */
+    /* the text first (its start shares the header's cache line: a look-up
+     * reads both), padded to 4 bytes, then the numbers: fids[n],
+     * calls[n - 1], distinct[nd]; a memo's (n 0) are its nv numbers */
+    p2p_uchar text[];
 };
+
+static inline uint32_t *stack_v(const p2p_smp_stack *st)
+{
+    return (uint32_t *)(uintptr_t)(st->text + (((size_t)st->len + 3) & ~(size_t)3));
+}
 
 struct p2p_smp_stkslot {
     uint64_t hash;
@@ -441,7 +457,7 @@ p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2
     s->len = 0;
     bool fixed = put_repaired(b, s, fn->id_a, fn->id_na);
     if (fn->id_sep)
-        p2p_buf_putc(s, ':');
+        p2p_buf_putc(s, fn->id_sep);
     fixed |= put_repaired(b, s, fn->id_b, fn->id_nb);
     if (s->oom)
         return P2P_NONE;
@@ -453,7 +469,8 @@ p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2
      * into its parts is ambiguous; until one of these has happened a key new
      * to the cache is an id new to the profile, and the look-up is
      * skipped. */
-    if (fixed || !fn->key_is_id || (fn->id_sep ? memchr(fn->id_b, ':', fn->id_nb) != NULL : memchr(fn->id_a, ':', fn->id_na) != NULL))
+    if (fixed || !fn->key_is_id ||
+        (fn->id_sep ? memchr(fn->id_b, fn->id_sep, fn->id_nb) != NULL : memchr(fn->id_a, ':', fn->id_na) != NULL))
         b->ids_ambiguous = true;
     p2p_fid fid = b->ids_ambiguous ? p2p_profile_find_str(b->p, id) : P2P_NONE;
     if (fid == P2P_NONE) {
@@ -463,7 +480,7 @@ p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2
             return P2P_NONE;
         if (fn->module) {
             /* modules repeat: the last one is kept at hand */
-            if (b->last_module && b->last_module_n == fn->nmodule &&
+            if (!fn->transient && b->last_module && b->last_module_n == fn->nmodule &&
                 (!fn->nmodule || memcmp(b->last_module_raw, fn->module, fn->nmodule) == 0)) {
                 module = b->last_module;
             } else {
@@ -474,9 +491,11 @@ p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2
                 module = p2p_profile_intern(b->p, b->scratch2.data ? b->scratch2.data : "", b->scratch2.len);
                 if (!module)
                     return P2P_NONE;
-                b->last_module = module;
-                b->last_module_raw = fn->module;
-                b->last_module_n = fn->nmodule;
+                if (!fn->transient) {
+                    b->last_module = module;
+                    b->last_module_raw = fn->module;
+                    b->last_module_n = fn->nmodule;
+                }
             }
         }
         fid = p2p_profile_add_str(b->p, id, name);
@@ -485,7 +504,8 @@ p2p_fid p2p_smp_add(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p2
         p2p_function *f = &b->p->functions[fid];
         f->module = module;
         p2p_ev_set(&f->ev, P2P_SAMPLES, 0.0);
-        p2p_ev_set(&f->ev, P2P_TOTAL_SAMPLES, 0.0);
+        if (!fn->no_total)
+            p2p_ev_set(&f->ev, P2P_TOTAL_SAMPLES, 0.0);
     }
     if (cache_put(b, ka, na, kb, nb, fid) < 0)
         return P2P_NONE;
@@ -553,6 +573,50 @@ static int s2_room(p2p_smp_builder *b, size_t n)
     return 0;
 }
 
+/* Add a cached stack's sums `weight` times. */
+static void stack_add(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
+{
+    size_t n = st->n;
+    const uint32_t *v = stack_v(st), *fids = v, *calls = v + n, *d = v + 2 * n - 1;
+    p2p_smp_fsum *fs = b->fs;
+    fs[fids[n - 1]].self += weight;
+    for (uint32_t i = 0; i < st->nd; i++)
+        fs[d[i]].total += weight;
+    for (size_t r = n - 1; r-- > 0;)
+        b->s2[calls[r]] += weight;
+}
+
+/* Add the replays summed so far. */
+static void flush_pending(p2p_smp_builder *b)
+{
+    for (p2p_smp_stack *st = b->pend, *next; st; st = next) {
+        next = st->pnext;
+        stack_add(b, st, st->pending);
+        st->pending = 0.0;
+        st->queued = 0;
+        st->pnext = NULL;
+    }
+    b->pend = NULL;
+}
+
+/* true when `weight` may be summed apart and added later (see
+ * p2p_smp_builder); when it may not, the replays summed so far are added
+ * now and no more are summed. */
+static bool defer_weight(p2p_smp_builder *b, double weight)
+{
+    if (b->defer_off)
+        return false;
+    const double lim = 4503599627370496.0; /* 2^52 */
+    double a = fabs(weight);
+    if (a < lim && (double)(int64_t)weight == weight && b->defer_abs + a < lim) {
+        b->defer_abs += a;
+        return true;
+    }
+    flush_pending(b);
+    b->defer_off = true;
+    return false;
+}
+
 int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
 {
     size_t n = b->depth;
@@ -583,6 +647,7 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
     }
     if (fs_room(b, b->p->nfunctions) < 0)
         return P2P_ENOMEM;
+    (void)defer_weight(b, weight);
     if (++b->epoch == 0) {
         for (size_t i = 0; i < b->capfs; i++)
             b->fs[i].stamp = 0;
@@ -635,7 +700,7 @@ int p2p_smp_commit(p2p_smp_builder *b, double weight, bool leaf_first)
 
 static inline const p2p_uchar *stack_text(const p2p_smp_stack *st)
 {
-    return (const p2p_uchar *)(st->v + 2 * (size_t)st->n - 1 + st->nd);
+    return st->text;
 }
 
 static uint64_t stack_hash(const p2p_uchar *s, size_t n)
@@ -726,33 +791,94 @@ static int stack_grow(p2p_smp_builder *b)
     return 0;
 }
 
-int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines)
+/* Room for a new entry of `words` numbers and the text s[0..n): the
+ * entry, or NULL with *rc 0 (not to be saved) or P2P_ENOMEM. */
+static p2p_smp_stack *stack_new(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t words, int *rc)
 {
-    size_t nf = b->nprev;
-    if (b->stkoff || !nf || !n || n > P2P_SMP_STACK_MAX || lines > UINT32_MAX)
-        return 0;
+    *rc = 0;
+    if (b->stkoff || !n || n > P2P_SMP_STACK_MAX || words > P2P_SMP_MEMO_MAX)
+        return NULL;
     if (b->stklen && b->stklen % P2P_SMP_STACK_CHECK == 0) {
         if (b->stkhits < P2P_SMP_STACK_CHECK / 4) {
             b->stkoff = true;
-            return 0;
+            return NULL;
         }
         b->stkhits = 0;
     }
-    size_t size = sizeof(p2p_smp_stack) + (3 * nf - 1) * sizeof(uint32_t) + n;
+    size_t size = sizeof(p2p_smp_stack) + ((n + 3) & ~(size_t)3) + words * sizeof(uint32_t);
     if (b->stkbytes + size > P2P_SMP_STACK_BYTES)
-        return 0;
+        return NULL;
     if (p2p_smp_stack_find(b, s, n))
-        return 0;
-    if ((b->stklen + 1) * 4 > b->stkcap * 3 && stack_grow(b) < 0)
-        return P2P_ENOMEM;
+        return NULL;
+    if ((b->stklen + 1) * 4 > b->stkcap * 3 && stack_grow(b) < 0) {
+        *rc = P2P_ENOMEM;
+        return NULL;
+    }
     p2p_smp_stack *st = stack_mem(b, size);
-    if (!st)
-        return P2P_ENOMEM;
+    if (!st) {
+        *rc = P2P_ENOMEM;
+        return NULL;
+    }
+    b->stkbytes += size;
     st->hash = stack_hash(s, n);
+    st->len = (uint32_t)n;
+    memcpy(st->text, s, n);
+    st->pnext = NULL;
+    st->pending = 0.0;
+    st->queued = 0;
+    return st;
+}
+
+/* Put an entry filled in (its text too) in the table. */
+static void stack_insert(p2p_smp_builder *b, p2p_smp_stack *st)
+{
+    size_t mask = b->stkcap - 1, j = (size_t)st->hash & mask;
+    while (b->stk[j].st)
+        j = (j + 1) & mask;
+    b->stk[j].hash = st->hash;
+    b->stk[j].st = st;
+    b->stklen++;
+    if (st->len > b->stkmax)
+        b->stkmax = st->len;
+}
+
+int p2p_smp_memo_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, const uint32_t *v, size_t nv)
+{
+    int rc;
+    p2p_smp_stack *st = stack_new(b, s, n, nv, &rc);
+    if (!st)
+        return rc;
+    st->lines = st->n = st->nd = 0;
+    st->nv = (uint32_t)nv;
+    if (nv)
+        memcpy(stack_v(st), v, nv * sizeof *v);
+    stack_insert(b, st);
+    return 0;
+}
+
+const uint32_t *p2p_smp_memo_find(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t *nv)
+{
+    const p2p_smp_stack *st = p2p_smp_stack_find(b, s, n);
+    if (!st)
+        return NULL;
+    b->stkhits++;
+    *nv = st->nv;
+    return stack_v(st);
+}
+
+int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t lines)
+{
+    size_t nf = b->nprev;
+    if (!nf || lines > UINT32_MAX)
+        return 0;
+    int rc;
+    p2p_smp_stack *st = stack_new(b, s, n, 3 * nf - 1, &rc);
+    if (!st)
+        return rc;
     st->len = (uint32_t)n;
     st->lines = (uint32_t)lines;
     st->n = (uint32_t)nf;
-    uint32_t *v = st->v;
+    uint32_t *v = stack_v(st);
     memcpy(v, b->prevfids, nf * sizeof *v);
     memcpy(v + nf, b->prevcalls, (nf - 1) * sizeof *v);
     /* the distinct functions: those the last commit stamped, each once */
@@ -767,36 +893,33 @@ int p2p_smp_stack_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t 
     for (uint32_t i = 0; i < nd; i++)
         b->fs[d[i]].stamp = b->epoch;
     st->nd = nd;
-    memcpy((p2p_uchar *)(d + nd), s, n);
-    size_t mask = b->stkcap - 1, j = (size_t)st->hash & mask;
-    while (b->stk[j].st)
-        j = (j + 1) & mask;
-    b->stk[j].hash = st->hash;
-    b->stk[j].st = st;
-    b->stklen++;
-    b->stkbytes += size;
-    if (n > b->stkmax)
-        b->stkmax = n;
+    st->nv = (uint32_t)(2 * nf - 1 + nd);
+    stack_insert(b, st);
     return 0;
 }
 
-void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double weight)
+void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *cst, double weight)
 {
-    size_t n = st->n;
-    const uint32_t *fids = st->v, *calls = st->v + n, *d = st->v + 2 * n - 1;
-    p2p_smp_fsum *fs = b->fs;
-    fs[fids[n - 1]].self += weight;
     b->samples += weight;
-    for (uint32_t i = 0; i < st->nd; i++)
-        fs[d[i]].total += weight;
-    for (size_t r = n - 1; r-- > 0;)
-        b->s2[calls[r]] += weight;
     b->nstacks++;
     b->stkhits++;
+    if (defer_weight(b, weight)) {
+        /* the builder's own memory, handed out as const */
+        p2p_smp_stack *st = (p2p_smp_stack *)cst;
+        if (!st->queued) {
+            st->queued = 1;
+            st->pnext = b->pend;
+            b->pend = st;
+        }
+        st->pending += weight;
+        return;
+    }
+    stack_add(b, cst, weight);
 }
 
 int p2p_smp_finish(p2p_smp_builder *b)
 {
+    flush_pending(b);
     p2p_profile *p = b->p;
     for (uint32_t i = 0; i < p->nfunctions; i++) {
         p2p_function *f = &p->functions[i];

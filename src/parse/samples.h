@@ -69,28 +69,34 @@ void p2p_smp_text_free(p2p_smp_text *t);
  * well behind p.  For p2p_smp_text_next(). */
 void p2p_smp_text_window(p2p_smp_text *t, const p2p_uchar *p, const p2p_uchar *le);
 
-/* The next line, without its line end, in *s / *n.  false at the end. */
+/* The next line, without its line end, in *s / *n.  false at the end.
+ * The line feed is looked for only up to the next carriage return (a file
+ * of CR line ends has no line feed: a search to the end for every line
+ * would take time quadratic in its size). */
 static inline bool p2p_smp_text_next(p2p_smp_text *t, const p2p_uchar **s, size_t *n)
 {
     const p2p_uchar *p = t->cur, *e = t->end;
     if (p >= e)
         return false;
-    const p2p_uchar *nl = memchr(p, '\n', (size_t)(e - p));
+    if (p >= t->cr_upto || (t->cr_next && t->cr_next < p))
+        p2p_smp_text_window(t, p, p);
+    const p2p_uchar *cr = t->cr_next;
+    const p2p_uchar *nl = memchr(p, '\n', (size_t)((cr ? cr : e) - p));
     const p2p_uchar *le = nl ? nl : e;
-    if (le > t->cr_upto || (t->cr_next && t->cr_next < p))
+    if (!cr && le > t->cr_upto) {
+        /* a line longer than the window: carriage returns up to its end */
         p2p_smp_text_window(t, p, le);
-    if (t->cr_next && t->cr_next < le) {
-        const p2p_uchar *cr = t->cr_next;
-        *s = p;
-        *n = (size_t)(cr - p);
-        t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
-        t->line++;
-        return true;
+        cr = t->cr_next;
     }
     *s = p;
+    t->line++;
+    if (cr && cr < le) {
+        *n = (size_t)(cr - p);
+        t->cur = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
+        return true;
+    }
     *n = (size_t)(le - p);
     t->cur = nl ? nl + 1 : e;
-    t->line++;
     return true;
 }
 
@@ -178,6 +184,13 @@ struct p2p_smp_builder {
     bool stkoff;          /* saving stopped: stacks did not repeat */
     unsigned char *stkchunk; /* the chunk cached stacks are cut from */
     size_t stkchunk_size, stkchunk_used;
+    /* Replays are summed per cached stack and added to the sums later, in
+     * one go, while every weight so far is an integer and all of them
+     * together stay below 2^52 in magnitude: then every partial sum is
+     * exact, and the order of the additions cannot change a bit. */
+    p2p_smp_stack *pend;  /* cached stacks with replays not yet added */
+    double defer_abs;     /* the magnitudes of the weights so far */
+    bool defer_off;       /* a weight that is no such integer came */
 };
 
 /* A new builder with a new profile (string ids).  `resolve` turns a pushed
@@ -193,20 +206,23 @@ p2p_fid p2p_smp_find(p2p_smp_builder *b, const p2p_uchar *ka, size_t na, const p
 
 /* Describe a function to create.  Each string is raw input bytes: they are
  * repaired (invalid UTF-8 and NUL become U+FFFD) and interned here.  The id
- * is the concatenation of id_a, ":" (when id_sep) and id_b. */
+ * is the concatenation of id_a, id_sep (unless 0) and id_b. */
 typedef struct p2p_smp_fn {
     const p2p_uchar *id_a, *id_b;
     size_t id_na, id_nb;
-    bool id_sep;
+    char id_sep;
     const p2p_uchar *name;
     size_t nname;
     const p2p_uchar *module; /* NULL: no module */
     size_t nmodule;
     bool key_is_id;       /* the raw key is exactly (id_a, id_b) */
+    bool no_total;        /* a new function gets no TOTAL_SAMPLES */
+    bool transient;       /* the module's bytes do not stay in memory */
 } p2p_smp_fn;
 
-/* The function with the id `fn` describes, created (with SAMPLES and
- * TOTAL_SAMPLES 0) when new, and cached under the raw key (a, b).  When
+/* The function with the id `fn` describes, created (with SAMPLES and,
+ * unless fn->no_total, TOTAL_SAMPLES 0) when new, and cached under the raw
+ * key (a, b).  When
  * the id exists already (two raw keys give the same id) the existing
  * function is returned and keeps its name and module, as in gprof2dot.
  * P2P_NONE when out of memory. */
@@ -272,6 +288,16 @@ size_t p2p_smp_stack_lines(const p2p_smp_stack *st);
 /* Add a cached stack as `weight` samples again: the same sums, in the same
  * order, as p2p_smp_commit() of its frames would. */
 void p2p_smp_stack_replay(p2p_smp_builder *b, const p2p_smp_stack *st, double weight);
+
+/* The same cache also holds a parser's own records: up to P2P_SMP_MEMO_MAX
+ * numbers saved under a text (which must never be the text of a stack
+ * saved with p2p_smp_stack_save()), with the same limits.  Save: 0 or
+ * P2P_ENOMEM (nothing happens when the text is too long, already cached or
+ * the cache is full or stopped).  Find: the numbers, and their count in
+ * *n, or NULL.  A find that answers counts as a replay. */
+#define P2P_SMP_MEMO_MAX ((size_t)1 << 20)
+int p2p_smp_memo_save(p2p_smp_builder *b, const p2p_uchar *s, size_t n, const uint32_t *v, size_t nv);
+const uint32_t *p2p_smp_memo_find(p2p_smp_builder *b, const p2p_uchar *s, size_t n, size_t *nv);
 
 /* Write the sums into the profile's events.  0. */
 int p2p_smp_finish(p2p_smp_builder *b);

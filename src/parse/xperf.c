@@ -67,15 +67,28 @@ typedef struct badrows {
     char text[96];
 } badrows;
 
+/* The call last looked up into a function, from which caller. */
+typedef struct call_memo {
+    uint32_t caller1; /* the caller + 1; 0: none */
+    uint32_t call;
+} call_memo;
+
 typedef struct xp {
     const p2p_parse_opts *o;
-    p2p_profile *p;
+    p2p_smp_builder b;    /* its function cache, profile and stack cache */
+    p2p_profile *p;       /* b.p */
     span *f;
     size_t nf, capf;
-    p2p_buf id, tmp;
+    p2p_buf tmp;
+    p2p_buf key;          /* a row's stack-cache key */
+    p2p_buf sym;          /* a row's MODULE!FUNCTION */
     size_t repairs;
     long repair_line;
     long line;
+    call_memo *memo;      /* by callee */
+    size_t capmemo;
+    uint32_t *rec;        /* what a row added: its function, its calls */
+    size_t nrec, caprec;
 } xp;
 
 static void warnf(const xp *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -208,58 +221,80 @@ static const char *intern_buf(xp *x, p2p_buf *b)
 }
 
 /* The function of `frame` in `process` (raw bytes), created with SAMPLES 0
- * when new.  P2P_NONE when out of memory. */
-static p2p_fid get_function(xp *x, const uchar *process, size_t np, const uchar *frame, size_t nf)
+ * when new; `transient`: the frame's bytes do not stay in memory.  Found
+ * in the builder's cache under the raw key (process, frame).  P2P_NONE
+ * when out of memory. */
+static p2p_fid get_function(xp *x, const uchar *process, size_t np, const uchar *frame, size_t nf, bool transient)
 {
-    p2p_buf *b = &x->id;
-    b->len = 0;
-    put(x, b, process, np);
-    p2p_buf_putc(b, '!');
-    put(x, b, frame, nf);
-    const char *id = intern_buf(x, b);
-    if (!id)
-        return P2P_NONE;
-    p2p_fid f = p2p_profile_find_str(x->p, id);
+    p2p_fid f = p2p_smp_find(&x->b, process, np, frame, nf);
     if (f != P2P_NONE)
         return f;
     const uchar *bang = nf ? memchr(frame, '!', nf) : NULL;
-    const char *name, *module = NULL, *proc;
-    p2p_buf *t = &x->tmp;
+    p2p_smp_fn fn = {process, frame, np, nf, '!', frame, nf, NULL, 0, true, true, transient};
     if (bang) {
-        t->len = 0;
-        put(x, t, frame, (size_t)(bang - frame));
-        if (!(module = intern_buf(x, t)))
-            return P2P_NONE;
-        t->len = 0;
-        put(x, t, bang + 1, nf - (size_t)(bang + 1 - frame));
-    } else {
-        t->len = 0;
-        put(x, t, frame, nf);
+        fn.module = frame;
+        fn.nmodule = (size_t)(bang - frame);
+        fn.name = bang + 1;
+        fn.nname = nf - (size_t)(bang + 1 - frame);
     }
-    if (!(name = intern_buf(x, t)))
-        return P2P_NONE;
-    t->len = 0;
-    put(x, t, process, np);
-    if (!(proc = intern_buf(x, t)))
-        return P2P_NONE;
-    f = p2p_profile_add_str(x->p, id, name);
+    f = p2p_smp_add(&x->b, process, np, frame, nf, &fn);
     if (f == P2P_NONE)
         return P2P_NONE;
-    p2p_function *fn = &x->p->functions[f];
-    fn->module = module;
-    fn->process = proc;
-    p2p_ev_set(&fn->ev, P2P_SAMPLES, 0.0);
+    p2p_function *fp = &x->p->functions[f];
+    if (!fp->process) {
+        /* new (a function found by its id has its process) */
+        x->tmp.len = 0;
+        put(x, &x->tmp, process, np);
+        if (!(fp->process = intern_buf(x, &x->tmp)))
+            return P2P_NONE;
+    }
     return f;
+}
+
+/* Note a number of what the row adds (for the stack cache).  0 or
+ * P2P_ENOMEM. */
+static int record(xp *x, uint32_t v)
+{
+    if (x->nrec == x->caprec) {
+        size_t cap = x->caprec ? x->caprec * 2 : 64;
+        uint32_t *r = realloc(x->rec, cap * sizeof *r);
+        if (!r)
+            return P2P_ENOMEM;
+        x->rec = r;
+        x->caprec = cap;
+    }
+    x->rec[x->nrec++] = v;
+    return 0;
 }
 
 /* The call caller->callee gets `count` more SAMPLES2.  0 or P2P_ENOMEM. */
 static int add_call(xp *x, p2p_fid caller, p2p_fid callee, double count)
 {
-    uint32_t c = p2p_profile_get_call(x->p, caller, callee, NULL);
-    if (c == P2P_NONE)
-        return P2P_ENOMEM;
+    if (callee >= x->capmemo) {
+        size_t cap = x->capmemo ? x->capmemo : 1024;
+        while (cap <= callee)
+            cap *= 2;
+        call_memo *m = realloc(x->memo, cap * sizeof *m);
+        if (!m)
+            return P2P_ENOMEM;
+        memset(m + x->capmemo, 0, (cap - x->capmemo) * sizeof *m);
+        x->memo = m;
+        x->capmemo = cap;
+    }
+    /* most functions are called from the same place again and again */
+    call_memo *m = &x->memo[callee];
+    uint32_t c;
+    if (m->caller1 == caller + 1) {
+        c = m->call;
+    } else {
+        c = p2p_profile_get_call(x->p, caller, callee, NULL);
+        if (c == P2P_NONE)
+            return P2P_ENOMEM;
+        m->caller1 = caller + 1;
+        m->call = c;
+    }
     p2p_ev_add(&x->p->calls[c].ev, P2P_SAMPLES2, count);
-    return 0;
+    return record(x, c);
 }
 
 static bool span_is(const uchar *s, span f, const char *w)
@@ -283,7 +318,7 @@ static int add_stack(xp *x, const uchar *proc, size_t np, const uchar *st, size_
         size_t e = sl ? (size_t)(sl - st) : ns;
         last = st + i;
         nlast = e - i;
-        p2p_fid callee = get_function(x, proc, np, last, nlast);
+        p2p_fid callee = get_function(x, proc, np, last, nlast, false);
         if (callee == P2P_NONE)
             return P2P_ENOMEM;
         if (caller != P2P_NONE && add_call(x, caller, callee, count) < 0)
@@ -294,7 +329,7 @@ static int add_stack(xp *x, const uchar *proc, size_t np, const uchar *st, size_
         i = e + 1;
     }
     if (!last || nlast != nsym || memcmp(last, sym, nsym) != 0) {
-        p2p_fid callee = get_function(x, proc, np, sym, nsym);
+        p2p_fid callee = get_function(x, proc, np, sym, nsym, true);
         if (callee == P2P_NONE)
             return P2P_ENOMEM;
         if (caller != P2P_NONE && add_call(x, caller, callee, count) < 0)
@@ -318,14 +353,16 @@ int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     xp x;
     memset(&x, 0, sizeof x);
     x.o = o;
-    p2p_buf_init(&x.id);
     p2p_buf_init(&x.tmp);
-    x.p = p2p_profile_new(P2P_ID_STRING);
-    if (!x.p) {
-        rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
-        goto done;
+    p2p_buf_init(&x.key);
+    p2p_buf_init(&x.sym);
+    rc = p2p_smp_init(&x.b, NULL, NULL, inputs[0].size, d);
+    if (rc) {
+        p2p_smp_text_free(&t);
+        return rc;
     }
-    p2p_ev_set(&x.p->ev, P2P_SAMPLES, 0.0);
+    x.b.line = &t.line;
+    x.p = x.b.p;
 
     size_t col[NCOLS] = {0}, ncols = 0, need = 0; /* set by the header row, which comes first */
     bool header = false;
@@ -397,38 +434,64 @@ int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
         if (span_is(s, fp, "Idle"))
             continue;
         span fm = x.f[col[C_MODULE]], ff = x.f[col[C_FUNCTION]], fs = x.f[col[C_STACK]];
-        /* the symbol MODULE!FUNCTION, in a buffer of its own */
-        p2p_buf sym;
-        p2p_buf_init(&sym);
-        p2p_buf_append(&sym, s + fm.a, fm.n);
-        p2p_buf_putc(&sym, '!');
-        p2p_buf_append(&sym, s + ff.a, ff.n);
-        if (sym.oom) {
-            p2p_buf_free(&sym);
-            rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
-            goto done;
-        }
-        const uchar *ps = s + fp.a;
-        p2p_fid fid = get_function(&x, ps, fp.n, (const uchar *)sym.data, sym.len);
-        if (fid == P2P_NONE) {
-            p2p_buf_free(&sym);
-            rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
-            goto done;
-        }
+        const uchar *ps = s + fp.a, *st = s + fs.a;
         double w = weight * count;
-        x.p->functions[fid].ev.v[P2P_SAMPLES] += w;
-        x.p->ev.v[P2P_SAMPLES] += w;
-        const uchar *st = s + fs.a;
-        if (!(fs.n == 1 && st[0] == '?')) {
-            if (fs.n < 6 || memcmp(st, "[Root]", 6) != 0 || (fs.n > 6 && st[6] != '/')) {
-                note(&no_root, t.line, s, len);
-            } else if (add_stack(&x, ps, fp.n, st, fs.n, (const uchar *)sym.data, sym.len, count) < 0) {
-                p2p_buf_free(&sym);
+        bool rooted = fs.n >= 6 && memcmp(st, "[Root]", 6) == 0 && (fs.n == 6 || st[6] == '/');
+        /* Rows repeat (one a sample): a row whose process, stack, module
+         * and function (no field holds a comma) were seen before adds the
+         * same function's samples and the same calls' counts again. */
+        x.key.len = 0;
+        if (rooted) {
+            p2p_buf_append(&x.key, ps, fp.n);
+            p2p_buf_putc(&x.key, ',');
+            p2p_buf_append(&x.key, st, fs.n);
+            p2p_buf_putc(&x.key, ',');
+            p2p_buf_append(&x.key, s + fm.a, fm.n);
+            p2p_buf_putc(&x.key, ',');
+            p2p_buf_append(&x.key, s + ff.a, ff.n);
+            if (x.key.oom) {
                 rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
                 goto done;
             }
+            size_t nv;
+            const uint32_t *v = p2p_smp_memo_find(&x.b, (const uchar *)x.key.data, x.key.len, &nv);
+            if (v) {
+                x.p->functions[v[0]].ev.v[P2P_SAMPLES] += w;
+                x.p->ev.v[P2P_SAMPLES] += w;
+                for (size_t i = 1; i < nv; i++)
+                    p2p_ev_add(&x.p->calls[v[i]].ev, P2P_SAMPLES2, count);
+                continue;
+            }
         }
-        p2p_buf_free(&sym);
+        /* the symbol MODULE!FUNCTION, in a buffer of its own */
+        x.sym.len = 0;
+        p2p_buf_append(&x.sym, s + fm.a, fm.n);
+        p2p_buf_putc(&x.sym, '!');
+        p2p_buf_append(&x.sym, s + ff.a, ff.n);
+        if (x.sym.oom) {
+            rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
+            goto done;
+        }
+        p2p_fid fid = get_function(&x, ps, fp.n, (const uchar *)x.sym.data, x.sym.len, true);
+        if (fid == P2P_NONE) {
+            rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
+            goto done;
+        }
+        x.p->functions[fid].ev.v[P2P_SAMPLES] += w;
+        x.p->ev.v[P2P_SAMPLES] += w;
+        if (!(fs.n == 1 && st[0] == '?')) {
+            if (!rooted) {
+                note(&no_root, t.line, s, len);
+            } else {
+                x.nrec = 0;
+                if (record(&x, fid) < 0 ||
+                    add_stack(&x, ps, fp.n, st, fs.n, (const uchar *)x.sym.data, x.sym.len, count) < 0 ||
+                    p2p_smp_memo_save(&x.b, (const uchar *)x.key.data, x.key.len, x.rec, x.nrec) < 0) {
+                    rc = p2p_diag_set(d, P2P_ENOMEM, t.line, -1, "out of memory");
+                    goto done;
+                }
+            }
+        }
     }
     if (!header) {
         rc = p2p_diag_set(d, P2P_EFORMAT, 0, -1,
@@ -454,21 +517,25 @@ int p2p_parse_xperf(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
               long_rows.line, long_rows.count, long_rows.count == 1 ? " has" : "s have", long_rows.text);
     if (!rows)
         warnf(&x, "no sample rows after the header: the graph is empty");
-    if (x.repairs)
-        warnf(&x, "line %ld: invalid UTF-8 was replaced by U+FFFD (the first)", x.repair_line);
+    if (x.repairs || x.b.repairs)
+        warnf(&x, "line %ld: invalid UTF-8 was replaced by U+FFFD (the first)",
+              x.b.repairs && (!x.repairs || x.b.repair_line < x.repair_line) ? x.b.repair_line : x.repair_line);
     if (o && o->event)
         warnf(&x, "this input has samples of one unnamed event: the event '%s' asked for is ignored", o->event);
-    if (x.id.oom || x.tmp.oom)
+    if (x.tmp.oom)
         rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
 done:
-    if (rc) {
-        p2p_profile_free(x.p);
-        x.p = NULL;
+    if (!rc) {
+        *out = x.b.p;
+        x.b.p = NULL;
     }
-    *out = x.p;
+    p2p_smp_free(&x.b);
     free(x.f);
-    p2p_buf_free(&x.id);
+    free(x.memo);
+    free(x.rec);
     p2p_buf_free(&x.tmp);
+    p2p_buf_free(&x.key);
+    p2p_buf_free(&x.sym);
     p2p_smp_text_free(&t);
     return rc;
 }
