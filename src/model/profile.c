@@ -214,18 +214,9 @@ static int call_table_room(p2p_profile *p, size_t n)
     size_t ns = x->ncallslots ? x->ncallslots * 2 : 256;
     while (n * 4 > ns * 3)
         ns *= 2;
-    uint64_t *t = p2p_vm_zalloc(ns * sizeof *t);
+    uint64_t *t = p2p_hashslots_rehash(x->calls, x->ncallslots, ns);
     if (!t)
         return -1;
-    for (size_t i = 0; i < x->ncallslots; i++) {
-        uint64_t v = x->calls[i];
-        if (!v)
-            continue;
-        size_t j = (size_t)(v >> 32) & (ns - 1);
-        while (t[j])
-            j = (j + 1) & (ns - 1);
-        t[j] = v;
-    }
     p2p_vm_free(x->calls, x->ncallslots * sizeof *x->calls);
     x->calls = t;
     x->ncallslots = ns;
