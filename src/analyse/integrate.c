@@ -9,12 +9,6 @@
 
 #include "prof2png/analyse.h"
 
-/* A call that still takes part in the graph. */
-static bool live_call(const p2p_profile *p, const p2p_call *k)
-{
-    return !k->removed && !p->functions[k->callee].removed;
-}
-
 static double call_ratio(const p2p_call *k)
 {
     return k->has_ratio ? k->ratio : 0.0;
@@ -24,48 +18,53 @@ static double call_ratio(const p2p_call *k)
 
 int p2p_call_ratios(p2p_profile *p, p2p_event e, p2p_diag *d)
 {
+    size_t n = p->nfunctions ? p->nfunctions : 1;
     const uint32_t *start, *out = p2p_profile_out_calls(p, &start);
-    double *fun_total = calloc(p->nfunctions ? p->nfunctions : 1, sizeof *fun_total);
+    double *fun_total = calloc(n, sizeof *fun_total);
     double *cyc_total = calloc(p->ncycles ? p->ncycles : 1, sizeof *cyc_total);
-    if (!out || !fun_total || !cyc_total) {
+    uint32_t *fcyc = malloc(n * sizeof *fcyc);
+    uint32_t *live = malloc(((size_t)p->ncalls + 1) * sizeof *live);
+    if (!out || !fun_total || !cyc_total || !fcyc || !live || p2p_profile_live_callees(p, live) < 0) {
         free(fun_total);
         free(cyc_total);
+        free(fcyc);
+        free(live);
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory while computing call ratios");
     }
+    for (p2p_fid f = 0; f < p->nfunctions; f++)
+        fcyc[f] = p->functions[f].cycle;
     /* pass 1: what flows into each function, and into each cycle from outside */
     for (p2p_fid f = 0; f < p->nfunctions; f++) {
         const p2p_function *fn = &p->functions[f];
         if (fn->removed)
             continue;
         for (uint32_t i = start[f], end = start[f + 1]; i < end; i++) {
-            const p2p_call *k = &p->calls[out[i]];
-            if (!live_call(p, k) || k->callee == f)
+            p2p_fid g = live[i];
+            if (g == P2P_NONE || g == f)
                 continue;
-            const p2p_function *g = &p->functions[k->callee];
+            const p2p_call *k = &p->calls[out[i]];
             if (!p2p_ev_has(&k->ev, e)) {
-                p2p_profile_warn(p, "call_ratios: no data for %s call to %s", fn->name, g->name);
+                p2p_profile_warn(p, "call_ratios: no data for %s call to %s", fn->name, p->functions[g].name);
                 continue;
             }
-            fun_total[k->callee] += k->ev.v[e];
-            if (g->cycle != P2P_NONE && g->cycle != fn->cycle)
-                cyc_total[g->cycle] += k->ev.v[e];
+            fun_total[g] += k->ev.v[e];
+            if (fcyc[g] != P2P_NONE && fcyc[g] != fcyc[f])
+                cyc_total[fcyc[g]] += k->ev.v[e];
         }
     }
     /* pass 2: the ratios */
     for (p2p_fid f = 0; f < p->nfunctions; f++) {
-        const p2p_function *fn = &p->functions[f];
-        if (fn->removed)
+        if (p->functions[f].removed)
             continue;
         for (uint32_t i = start[f], end = start[f + 1]; i < end; i++) {
-            p2p_call *k = &p->calls[out[i]];
-            if (!live_call(p, k) || k->callee == f)
+            p2p_fid g = live[i];
+            if (g == P2P_NONE || g == f)
                 continue;
-            const p2p_function *g = &p->functions[k->callee];
+            p2p_call *k = &p->calls[out[i]];
             if (!p2p_ev_has(&k->ev, e)) {
                 k->ratio = 0.0;
             } else {
-                double total = g->cycle != P2P_NONE && g->cycle != fn->cycle ? cyc_total[g->cycle]
-                                                                            : fun_total[k->callee];
+                double total = fcyc[g] != P2P_NONE && fcyc[g] != fcyc[f] ? cyc_total[fcyc[g]] : fun_total[g];
                 k->ratio = p2p_ratio(p, k->ev.v[e], total);
             }
             k->has_ratio = true;
@@ -73,6 +72,8 @@ int p2p_call_ratios(p2p_profile *p, p2p_event e, p2p_diag *d)
     }
     free(fun_total);
     free(cyc_total);
+    free(fcyc);
+    free(live);
     return 0;
 }
 
