@@ -257,6 +257,30 @@ int p2p_profile_normalise(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag 
  * DOT output order.  <0, 0, >0. */
 int p2p_profile_cmp_ids(const p2p_profile *p, p2p_fid a, p2p_fid b);
 
+/* Every function's out-calls in list order, as one array: those of f are
+ * calls[start[f] .. start[f + 1]) (start has nfunctions + 1 entries), the
+ * same calls, in the same order, as f's linked list.  Walking it reads
+ * independent array slots instead of chasing `next` across the call array,
+ * which on big profiles is a cache miss per call.  Made on first use and
+ * kept (owned by the profile) until a function or call is added.  Returns
+ * the call array with *start set, or NULL when out of memory. */
+const uint32_t *p2p_profile_out_calls(p2p_profile *p, const uint32_t **start);
+
+/* Beside p2p_profile_out_calls(): live[i] = the callee of call calls[i]
+ * when that call is live (neither it nor its callee removed), P2P_NONE
+ * otherwise; `live` has ncalls entries.  Read from the call array in its
+ * own order.  0, or P2P_ENOMEM. */
+int p2p_profile_live_callees(p2p_profile *p, uint32_t *live);
+
+/* Free what p2p_profile_out_calls() made (it is made again when next
+ * asked for), for when the passes that walk it are done. */
+void p2p_profile_drop_out_calls(p2p_profile *p);
+
+/* Free the lookup tables of the ids and calls and the out-call arrays, for
+ * when a parser is done: lookups and additions still work (the tables are
+ * made again when next needed), no answer changes. */
+void p2p_profile_trim(p2p_profile *p);
+
 /* Iterate a function's live out-calls:
  *   for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next) */
 

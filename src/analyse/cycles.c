@@ -4,15 +4,9 @@
 
 #include "prof2png/analyse.h"
 
-/* A call that still takes part in the graph. */
-static bool live_call(const p2p_profile *p, const p2p_call *k)
-{
-    return !k->removed && !p->functions[k->callee].removed;
-}
-
 typedef struct tarjan_frame {
     p2p_fid f;
-    uint32_t call; /* the next out-call of f to look at */
+    uint32_t pos; /* the next out-call of f to look at, in out[] */
 } tarjan_frame;
 
 typedef struct tarjan {
@@ -23,33 +17,33 @@ typedef struct tarjan {
     tarjan_frame *frames; /* the DFS call stack */
     size_t nframes;
     uint32_t order, nscc;
+    const uint32_t *start;       /* p2p_profile_out_calls() */
+    uint32_t *live;              /* p2p_profile_live_callees() */
 } tarjan;
 
-static void visit(tarjan *t, const p2p_profile *p, p2p_fid f)
+static void visit(tarjan *t, p2p_fid f)
 {
     t->index[f] = t->low[f] = t->order++;
     t->stack[t->nstack++] = f;
     t->onstack[f] = true;
-    t->frames[t->nframes++] = (tarjan_frame){f, p->functions[f].first_call};
+    t->frames[t->nframes++] = (tarjan_frame){f, t->start[f]};
 }
 
 /* Run Tarjan from `root`, following calls in insertion order, exactly as the
  * recursive version would. */
-static void strongconnect(tarjan *t, const p2p_profile *p, p2p_fid root)
+static void strongconnect(tarjan *t, p2p_fid root)
 {
-    visit(t, p, root);
+    visit(t, root);
     while (t->nframes) {
         tarjan_frame *fr = &t->frames[t->nframes - 1];
         p2p_fid v = fr->f;
         bool descended = false;
-        while (fr->call != P2P_NONE) {
-            const p2p_call *k = &p->calls[fr->call];
-            fr->call = k->next;
-            if (!live_call(p, k))
+        for (uint32_t end = t->start[v + 1]; fr->pos < end;) {
+            p2p_fid w = t->live[fr->pos++];
+            if (w == P2P_NONE)
                 continue;
-            p2p_fid w = k->callee;
             if (t->index[w] == P2P_NONE) {
-                visit(t, p, w);
+                visit(t, w);
                 descended = true;
                 break;
             }
@@ -101,13 +95,15 @@ int p2p_find_cycles(p2p_profile *p, p2p_diag *d)
     t.frames = malloc(n * sizeof *t.frames);
     uint32_t *cyc = NULL;
     int rc = 0;
-    if (!t.index || !t.low || !t.scc || !t.onstack || !t.stack || !t.frames)
+    t.live = malloc(((size_t)p->ncalls + 1) * sizeof *t.live);
+    if (!t.index || !t.low || !t.scc || !t.onstack || !t.stack || !t.frames || !t.live ||
+        !p2p_profile_out_calls(p, &t.start) || p2p_profile_live_callees(p, t.live) < 0)
         goto nomem;
     for (size_t i = 0; i < n; i++)
         t.index[i] = t.scc[i] = P2P_NONE;
     for (p2p_fid f = 0; f < n; f++)
         if (!p->functions[f].removed && t.index[f] == P2P_NONE)
-            strongconnect(&t, p, f);
+            strongconnect(&t, f);
     if (t.nscc) {
         cyc = malloc(t.nscc * sizeof *cyc);
         if (!cyc)
@@ -134,6 +130,7 @@ out:
     free(t.onstack);
     free(t.stack);
     free(t.frames);
+    free(t.live);
     free(cyc);
     return rc;
 }

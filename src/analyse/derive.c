@@ -42,6 +42,9 @@ static int derive_callstacks(p2p_profile *p, p2p_diag *d)
 int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
 {
     int rc = 0;
+    /* the parser's lookup tables are not needed here: their memory goes
+     * to the passes (and they come back if a later stage looks up) */
+    p2p_profile_trim(p);
     switch (recipe) {
     case P2P_DERIVE_NONE:
         break;
@@ -88,5 +91,7 @@ int p2p_derive_events(p2p_profile *p, p2p_derive recipe, p2p_diag *d)
         rc = p2p_diag_set(d, P2P_EUSAGE, 0, -1, "unknown derived-data recipe %d", (int)recipe);
         break;
     }
+    /* the passes that walk the callers' lists as one array are done */
+    p2p_profile_drop_out_calls(p);
     return rc < 0 ? rc : 0;
 }

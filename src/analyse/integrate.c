@@ -9,12 +9,6 @@
 
 #include "prof2png/analyse.h"
 
-/* A call that still takes part in the graph. */
-static bool live_call(const p2p_profile *p, const p2p_call *k)
-{
-    return !k->removed && !p->functions[k->callee].removed;
-}
-
 static double call_ratio(const p2p_call *k)
 {
     return k->has_ratio ? k->ratio : 0.0;
@@ -24,47 +18,53 @@ static double call_ratio(const p2p_call *k)
 
 int p2p_call_ratios(p2p_profile *p, p2p_event e, p2p_diag *d)
 {
-    double *fun_total = calloc(p->nfunctions ? p->nfunctions : 1, sizeof *fun_total);
+    size_t n = p->nfunctions ? p->nfunctions : 1;
+    const uint32_t *start, *out = p2p_profile_out_calls(p, &start);
+    double *fun_total = calloc(n, sizeof *fun_total);
     double *cyc_total = calloc(p->ncycles ? p->ncycles : 1, sizeof *cyc_total);
-    if (!fun_total || !cyc_total) {
+    uint32_t *fcyc = malloc(n * sizeof *fcyc);
+    uint32_t *live = malloc(((size_t)p->ncalls + 1) * sizeof *live);
+    if (!out || !fun_total || !cyc_total || !fcyc || !live || p2p_profile_live_callees(p, live) < 0) {
         free(fun_total);
         free(cyc_total);
+        free(fcyc);
+        free(live);
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory while computing call ratios");
     }
+    for (p2p_fid f = 0; f < p->nfunctions; f++)
+        fcyc[f] = p->functions[f].cycle;
     /* pass 1: what flows into each function, and into each cycle from outside */
     for (p2p_fid f = 0; f < p->nfunctions; f++) {
         const p2p_function *fn = &p->functions[f];
         if (fn->removed)
             continue;
-        for (uint32_t c = fn->first_call; c != P2P_NONE; c = p->calls[c].next) {
-            const p2p_call *k = &p->calls[c];
-            if (!live_call(p, k) || k->callee == f)
+        for (uint32_t i = start[f], end = start[f + 1]; i < end; i++) {
+            p2p_fid g = live[i];
+            if (g == P2P_NONE || g == f)
                 continue;
-            const p2p_function *g = &p->functions[k->callee];
+            const p2p_call *k = &p->calls[out[i]];
             if (!p2p_ev_has(&k->ev, e)) {
-                p2p_profile_warn(p, "call_ratios: no data for %s call to %s", fn->name, g->name);
+                p2p_profile_warn(p, "call_ratios: no data for %s call to %s", fn->name, p->functions[g].name);
                 continue;
             }
-            fun_total[k->callee] += k->ev.v[e];
-            if (g->cycle != P2P_NONE && g->cycle != fn->cycle)
-                cyc_total[g->cycle] += k->ev.v[e];
+            fun_total[g] += k->ev.v[e];
+            if (fcyc[g] != P2P_NONE && fcyc[g] != fcyc[f])
+                cyc_total[fcyc[g]] += k->ev.v[e];
         }
     }
     /* pass 2: the ratios */
     for (p2p_fid f = 0; f < p->nfunctions; f++) {
-        const p2p_function *fn = &p->functions[f];
-        if (fn->removed)
+        if (p->functions[f].removed)
             continue;
-        for (uint32_t c = fn->first_call; c != P2P_NONE; c = p->calls[c].next) {
-            p2p_call *k = &p->calls[c];
-            if (!live_call(p, k) || k->callee == f)
+        for (uint32_t i = start[f], end = start[f + 1]; i < end; i++) {
+            p2p_fid g = live[i];
+            if (g == P2P_NONE || g == f)
                 continue;
-            const p2p_function *g = &p->functions[k->callee];
+            p2p_call *k = &p->calls[out[i]];
             if (!p2p_ev_has(&k->ev, e)) {
                 k->ratio = 0.0;
             } else {
-                double total = g->cycle != P2P_NONE && g->cycle != fn->cycle ? cyc_total[g->cycle]
-                                                                            : fun_total[k->callee];
+                double total = fcyc[g] != P2P_NONE && fcyc[g] != fcyc[f] ? cyc_total[fcyc[g]] : fun_total[g];
                 k->ratio = p2p_ratio(p, k->ev.v[e], total);
             }
             k->has_ratio = true;
@@ -72,6 +72,8 @@ int p2p_call_ratios(p2p_profile *p, p2p_event e, p2p_diag *d)
     }
     free(fun_total);
     free(cyc_total);
+    free(fcyc);
+    free(live);
     return 0;
 }
 
@@ -83,7 +85,8 @@ enum { TODO = 0, BUSY = 1, DONE = 2 };
 typedef struct frame {
     uint32_t obj;    /* the function, or the cycle */
     uint32_t member; /* integrate_cycle: the member being summed */
-    uint32_t call;   /* the call being integrated, or the next one to look at */
+    uint32_t call;   /* the call being integrated, or the next one to look at
+                      * (a position in integ.out) */
     bool cycle;
     bool started;    /* integrate_cycle: the sum of `member` has begun */
     bool pending;    /* `call` waits for the value of its callee */
@@ -93,6 +96,10 @@ typedef struct frame {
 typedef struct integ {
     p2p_profile *p;
     p2p_event out, in;
+    const uint32_t *start, *outc; /* p2p_profile_out_calls() */
+    uint32_t *live;               /* p2p_profile_live_callees() */
+    uint32_t *fcyc;               /* per function: its cycle, or P2P_NONE */
+    double *fout;                 /* per function outside cycles: OUT, once DONE */
     uint8_t *fstate;   /* per function outside any cycle: TODO, BUSY, DONE */
     uint8_t *cstate;   /* per cycle */
     frame *st;
@@ -110,23 +117,18 @@ typedef struct integ {
     uint32_t *loc;
 } integ;
 
-static bool in_cycle(const p2p_profile *p, p2p_fid f, uint32_t c)
-{
-    return p->functions[f].cycle == c;
-}
-
 /* Ask for integrate_function(f).  Returns 1 with *val set when the value is
  * known at once, 0 when a frame was pushed (its value arrives in x->ret when
  * it is popped), or P2P_ENOMEM. */
 static int want(integ *x, p2p_fid f, double *val)
 {
-    const p2p_function *fn = &x->p->functions[f];
-    uint32_t c = fn->cycle;
+    uint32_t c = x->fcyc[f];
     uint8_t *state = c != P2P_NONE ? &x->cstate[c] : &x->fstate[f];
     if (*state == DONE) {
-        *val = c != P2P_NONE ? x->p->cycles[c].ev.v[x->out] : fn->ev.v[x->out];
+        *val = c != P2P_NONE ? x->p->cycles[c].ev.v[x->out] : x->fout[f];
         return 1;
     }
+    const p2p_function *fn = &x->p->functions[f];
     if (*state == BUSY) {
         /* Recursion the cycles do not cover (a gprof <cycle> group that is not
          * strongly connected, or no group at all): gprof2dot recurses forever
@@ -152,10 +154,9 @@ static int want(integ *x, p2p_fid f, double *val)
     if (c != P2P_NONE) {
         fr->cycle = true;
         fr->obj = c;
-        fr->call = P2P_NONE;
     } else {
         fr->obj = f;
-        fr->call = fn->first_call;
+        fr->call = x->start[f];
         fr->total = fn->ev.v[x->in];
     }
     return 0;
@@ -177,20 +178,21 @@ static int step_function(integ *x)
     size_t i = x->nst - 1;
     frame *fr = &x->st[i];
     p2p_fid f = fr->obj;
+    const uint32_t end = x->start[f + 1];
     if (fr->pending) {
-        set_call(x, fr->call, x->ret, &fr->total);
+        set_call(x, x->outc[fr->call], x->ret, &fr->total);
         fr->pending = false;
-        fr->call = p->calls[fr->call].next;
+        fr->call++;
     }
-    while (fr->call != P2P_NONE) {
-        uint32_t c = fr->call;
-        const p2p_call *k = &p->calls[c];
-        if (!live_call(p, k) || k->callee == f) {
-            fr->call = k->next;
+    while (fr->call < end) {
+        p2p_fid g = x->live[fr->call];
+        if (g == P2P_NONE || g == f) {
+            fr->call++;
             continue;
         }
+        uint32_t c = x->outc[fr->call];
         double val;
-        int r = want(x, k->callee, &val);
+        int r = want(x, g, &val);
         if (r < 0)
             return r;
         fr = &x->st[i];
@@ -199,9 +201,10 @@ static int step_function(integ *x)
             return 0;
         }
         set_call(x, c, val, &fr->total);
-        fr->call = k->next;
+        fr->call++;
     }
     p2p_ev_set(&p->functions[f].ev, x->out, fr->total);
+    x->fout[f] = fr->total;
     x->fstate[f] = DONE;
     x->ret = fr->total;
     x->nst--;
@@ -299,13 +302,13 @@ static int spread_build(integ *x, uint32_t c, spread *s)
         p2p_fid f = cy->members[i];
         if (p->functions[f].removed)
             continue;
-        for (uint32_t k = p->functions[f].first_call; k != P2P_NONE; k = p->calls[k].next) {
-            const p2p_call *call = &p->calls[k];
-            if (call->callee == f || !live_call(p, call))
+        for (uint32_t j = x->start[f], end = x->start[f + 1]; j < end; j++) {
+            p2p_fid g = x->live[j];
+            if (g == f || g == P2P_NONE)
                 continue;
-            if (in_cycle(p, call->callee, c))
+            if (x->fcyc[g] == c)
                 ni++, np++;
-            else if (p2p_ev_has(&call->ev, x->out))
+            else if (p2p_ev_has(&p->calls[x->outc[j]].ev, x->out))
                 np++;
         }
     }
@@ -349,12 +352,14 @@ static int spread_build(integ *x, uint32_t c, spread *s)
         s->rank[u] = NONE32;
         s->istart[u] = ni;
         s->pstart[u] = np;
-        for (uint32_t k = fn->first_call; k != P2P_NONE; k = p->calls[k].next) {
-            const p2p_call *call = &p->calls[k];
-            if (call->callee == f || !live_call(p, call))
+        for (uint32_t j = x->start[f], end = x->start[f + 1]; j < end; j++) {
+            p2p_fid g = x->live[j];
+            if (g == f || g == P2P_NONE)
                 continue;
-            if (in_cycle(p, call->callee, c)) {
-                s->itgt[ni] = x->loc[call->callee];
+            uint32_t k = x->outc[j];
+            const p2p_call *call = &p->calls[k];
+            if (x->fcyc[g] == c) {
+                s->itgt[ni] = x->loc[g];
                 s->icall[ni] = k;
                 s->iratio[ni] = call_ratio(call);
                 s->pedge[np] = ni;
@@ -534,9 +539,9 @@ static int step_cycle(integ *x)
     frame *fr = &x->st[i];
     uint32_t c = fr->obj;
     if (fr->pending) {
-        set_call(x, fr->call, x->ret, &fr->subtotal);
+        set_call(x, x->outc[fr->call], x->ret, &fr->subtotal);
         fr->pending = false;
-        fr->call = p->calls[fr->call].next;
+        fr->call++;
     }
     for (;;) {
         const p2p_cycle *cy = &p->cycles[c];
@@ -550,17 +555,17 @@ static int step_cycle(integ *x)
             }
             fr->started = true;
             fr->subtotal = m->ev.v[x->in];
-            fr->call = m->first_call;
+            fr->call = x->start[cy->members[fr->member]];
         }
-        while (fr->call != P2P_NONE) {
-            uint32_t k = fr->call;
-            const p2p_call *call = &p->calls[k];
-            if (!live_call(p, call) || in_cycle(p, call->callee, c)) {
-                fr->call = call->next;
+        for (uint32_t end = x->start[cy->members[fr->member] + 1]; fr->call < end;) {
+            p2p_fid g = x->live[fr->call];
+            if (g == P2P_NONE || x->fcyc[g] == c) {
+                fr->call++;
                 continue;
             }
+            uint32_t k = x->outc[fr->call];
             double val;
-            int r = want(x, call->callee, &val);
+            int r = want(x, g, &val);
             if (r < 0)
                 return r;
             fr = &x->st[i];
@@ -569,7 +574,7 @@ static int step_cycle(integ *x)
                 return 0;
             }
             set_call(x, k, val, &fr->subtotal);
-            fr->call = call->next;
+            fr->call++;
         }
         fr->total += fr->subtotal;
         fr->started = false;
@@ -597,12 +602,15 @@ static void find_entries(integ *x)
         const p2p_function *fn = &p->functions[f];
         if (fn->removed)
             continue;
-        for (uint32_t k = fn->first_call; k != P2P_NONE; k = p->calls[k].next) {
-            const p2p_call *call = &p->calls[k];
-            p2p_fid g = call->callee;
-            uint32_t c = p->functions[g].cycle;
-            if (!live_call(p, call) || c == P2P_NONE || c == fn->cycle)
+        uint32_t fc = x->fcyc[f];
+        for (uint32_t j = x->start[f], end = x->start[f + 1]; j < end; j++) {
+            p2p_fid g = x->live[j];
+            if (g == P2P_NONE)
                 continue;
+            uint32_t c = x->fcyc[g];
+            if (c == P2P_NONE || c == fc)
+                continue;
+            const p2p_call *call = &p->calls[x->outc[j]];
             if (x->is_entry[g]) {
                 x->entry_ratio[g] += call_ratio(call);
                 continue;
@@ -645,9 +653,8 @@ static int check_spread_cost(const integ *x, p2p_diag *d)
         if (entries == 0.0)
             continue;
         for (uint32_t i = 0; i < cy->nmembers; i++) {
-            work++;
-            for (uint32_t k = p->functions[cy->members[i]].first_call; k != P2P_NONE; k = p->calls[k].next)
-                work++;
+            p2p_fid f = cy->members[i];
+            work += 1.0 + (double)(x->start[f + 1] - x->start[f]);
         }
         total += entries * work;
         if (total > SPREAD_BUDGET)
@@ -670,6 +677,9 @@ static void integ_free(integ *x)
     free(x->entry_ratio);
     free(x->is_entry);
     free(x->loc);
+    free(x->live);
+    free(x->fcyc);
+    free(x->fout);
 }
 
 int p2p_integrate(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d)
@@ -689,12 +699,18 @@ int p2p_integrate(p2p_profile *p, p2p_event out, p2p_event in, p2p_diag *d)
     x.entry_next = malloc(n * sizeof *x.entry_next);
     x.entry_ratio = malloc(n * sizeof *x.entry_ratio);
     x.is_entry = calloc(n, sizeof *x.is_entry);
+    x.outc = p2p_profile_out_calls(p, &x.start);
+    x.live = malloc(((size_t)p->ncalls + 1) * sizeof *x.live);
+    x.fcyc = malloc(n * sizeof *x.fcyc);
+    x.fout = malloc(n * sizeof *x.fout);
     int rc = 0;
     if (!x.fstate || !x.cstate || !x.entry_head || !x.entry_tail || !x.entry_next || !x.entry_ratio ||
-        !x.is_entry) {
+        !x.is_entry || !x.outc || !x.live || !x.fcyc || !x.fout || p2p_profile_live_callees(p, x.live) < 0) {
         rc = P2P_ENOMEM;
         goto out;
     }
+    for (p2p_fid f = 0; f < p->nfunctions; f++)
+        x.fcyc[f] = p->functions[f].cycle;
     find_entries(&x);
     if ((rc = check_spread_cost(&x, d)) < 0) {
         integ_free(&x);

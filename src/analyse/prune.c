@@ -22,26 +22,28 @@ static bool path_kept(const p2p_function *f, const p2p_prune_opts *o)
 
 void p2p_prune(p2p_profile *p, const p2p_prune_opts *o)
 {
-    /* 1. weights, before anything goes: every call, self calls and calls to
-     * doomed functions included */
+    /* 1. weights, before anything goes: every call (of a live function),
+     * self calls and calls to doomed functions included.  Each value
+     * depends only on its own call and functions: the calls go in the order
+     * of their array, not along the callers' lists. */
     for (p2p_fid i = 0; i < p->nfunctions; i++) {
         p2p_function *f = &p->functions[i];
-        if (f->removed)
-            continue;
-        bool fhas = p2p_ev_has(&f->ev, P2P_TOTAL_TIME_RATIO);
-        if (fhas) {
+        if (!f->removed && p2p_ev_has(&f->ev, P2P_TOTAL_TIME_RATIO)) {
             f->weight = f->ev.v[P2P_TOTAL_TIME_RATIO];
             f->has_weight = true;
         }
-        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next) {
-            p2p_call *k = &p->calls[c];
-            if (k->removed)
-                continue;
+    }
+    for (uint32_t c = 0; c < p->ncalls; c++) {
+        p2p_call *k = &p->calls[c];
+        const p2p_function *f = &p->functions[k->caller];
+        if (k->removed || f->removed)
+            continue;
+        if (p2p_ev_has(&k->ev, P2P_TOTAL_TIME_RATIO)) {
+            k->weight = k->ev.v[P2P_TOTAL_TIME_RATIO];
+            k->has_weight = true;
+        } else if (p2p_ev_has(&f->ev, P2P_TOTAL_TIME_RATIO)) {
             const p2p_function *g = &p->functions[k->callee];
-            if (p2p_ev_has(&k->ev, P2P_TOTAL_TIME_RATIO)) {
-                k->weight = k->ev.v[P2P_TOTAL_TIME_RATIO];
-                k->has_weight = true;
-            } else if (fhas && p2p_ev_has(&g->ev, P2P_TOTAL_TIME_RATIO)) {
+            if (p2p_ev_has(&g->ev, P2P_TOTAL_TIME_RATIO)) {
                 /* Python's min(a, b): b only when strictly smaller */
                 double a = f->ev.v[P2P_TOTAL_TIME_RATIO], b = g->ev.v[P2P_TOTAL_TIME_RATIO];
                 k->weight = b < a ? b : a;
@@ -62,14 +64,12 @@ void p2p_prune(p2p_profile *p, const p2p_prune_opts *o)
     }
 
     /* 4. edges: to a deleted callee, or lighter than the threshold; the calls
-     * of deleted functions go with them */
-    for (p2p_fid i = 0; i < p->nfunctions; i++) {
-        p2p_function *f = &p->functions[i];
-        for (uint32_t c = f->first_call; c != P2P_NONE; c = p->calls[c].next) {
-            p2p_call *k = &p->calls[c];
-            if (f->removed || p->functions[k->callee].removed || (k->has_weight && k->weight < o->edge_thres))
-                k->removed = true;
-        }
+     * of deleted functions go with them (in array order, as in 1) */
+    for (uint32_t c = 0; c < p->ncalls; c++) {
+        p2p_call *k = &p->calls[c];
+        if (p->functions[k->caller].removed || p->functions[k->callee].removed ||
+            (k->has_weight && k->weight < o->edge_thres))
+            k->removed = true;
     }
 
     /* 5. colour by self time: rescale node weights by the largest self ratio */

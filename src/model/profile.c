@@ -25,6 +25,10 @@ struct p2p_profile_index {
     size_t ncallslots; /* 0 or a power of two */
     uint32_t calls_indexed; /* calls [0, calls_indexed) are in `calls`; the
                              * rest came from p2p_profile_add_call */
+    /* p2p_profile_out_calls(), made for adj_nfunctions functions and
+     * adj_ncalls calls (adj_start NULL: not made) */
+    uint32_t *adj_start, *adj_call;
+    uint32_t adj_nfunctions, adj_ncalls;
 };
 
 p2p_profile *p2p_profile_new(p2p_id_kind kind)
@@ -55,6 +59,7 @@ void p2p_profile_free(p2p_profile *p)
         p2p_intern_free(p->index->names);
         p2p_u64map_free(&p->index->ids);
         p2p_vm_free(p->index->calls, p->index->ncallslots * sizeof *p->index->calls);
+        p2p_profile_drop_out_calls(p);
         free(p->index);
     }
     p2p_vm_free(p->functions, (size_t)p->capfunctions * sizeof *p->functions);
@@ -214,18 +219,9 @@ static int call_table_room(p2p_profile *p, size_t n)
     size_t ns = x->ncallslots ? x->ncallslots * 2 : 256;
     while (n * 4 > ns * 3)
         ns *= 2;
-    uint64_t *t = p2p_vm_zalloc(ns * sizeof *t);
+    uint64_t *t = p2p_hashslots_rehash(x->calls, x->ncallslots, ns);
     if (!t)
         return -1;
-    for (size_t i = 0; i < x->ncallslots; i++) {
-        uint64_t v = x->calls[i];
-        if (!v)
-            continue;
-        size_t j = (size_t)(v >> 32) & (ns - 1);
-        while (t[j])
-            j = (j + 1) & (ns - 1);
-        t[j] = v;
-    }
     p2p_vm_free(x->calls, x->ncallslots * sizeof *x->calls);
     x->calls = t;
     x->ncallslots = ns;
@@ -333,6 +329,103 @@ uint32_t p2p_profile_get_call(p2p_profile *p, p2p_fid caller, p2p_fid callee, bo
 uint32_t p2p_profile_add_call(p2p_profile *p, p2p_fid caller, p2p_fid callee)
 {
     return append_call(p, caller, callee, false);
+}
+
+const uint32_t *p2p_profile_out_calls(p2p_profile *p, const uint32_t **start)
+{
+    p2p_profile_index *x = p->index;
+    if (x->adj_start && x->adj_nfunctions == p->nfunctions && x->adj_ncalls == p->ncalls) {
+        *start = x->adj_start;
+        return x->adj_call;
+    }
+    p2p_profile_drop_out_calls(p);
+    uint32_t nf = p->nfunctions, nc = p->ncalls;
+    /* malloc, not p2p_vm_*: these are small beside the call array, and
+     * rounding each up to whole huge pages would cost more than they hold */
+    uint32_t *st = calloc((size_t)nf + 1, sizeof *st);
+    uint32_t *cl = malloc(((size_t)nc + 1) * sizeof *cl);
+    if (!st || !cl) {
+        free(st);
+        free(cl);
+        return NULL;
+    }
+    /* a function's list holds its calls in index order (they are only ever
+     * appended): a counting sort of the calls by caller gives the lists */
+    const p2p_call *k = p->calls;
+    for (uint32_t c = 0; c < nc; c++)
+        st[k[c].caller]++;
+    uint32_t sum = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t n = st[f];
+        st[f] = sum;
+        sum += n;
+    }
+    st[nf] = sum;
+    /* st[f] is f's next free slot while filling, then the start of f + 1 */
+    for (uint32_t c = 0; c < nc; c++)
+        cl[st[k[c].caller]++] = c;
+    for (uint32_t f = nf; f > 0; f--)
+        st[f] = st[f - 1];
+    st[0] = 0;
+    x->adj_start = st;
+    x->adj_call = cl;
+    x->adj_nfunctions = nf;
+    x->adj_ncalls = nc;
+    *start = st;
+    return cl;
+}
+
+int p2p_profile_live_callees(p2p_profile *p, uint32_t *live)
+{
+    const uint32_t *start;
+    if (!p2p_profile_out_calls(p, &start))
+        return P2P_ENOMEM;
+    uint32_t nf = p->nfunctions, nc = p->ncalls;
+    uint32_t *next = malloc(((size_t)nf + 1) * sizeof *next);
+    uint8_t *dead = malloc((size_t)nf + 1);
+    if (!next || !dead) {
+        free(next);
+        free(dead);
+        return P2P_ENOMEM;
+    }
+    for (uint32_t f = 0; f < nf; f++) {
+        next[f] = start[f];
+        dead[f] = p->functions[f].removed;
+    }
+    /* the calls in the order of their array (a read straight through it),
+     * each written to its place in its caller's run */
+    const p2p_call *k = p->calls;
+    for (uint32_t c = 0; c < nc; c++)
+        live[next[k[c].caller]++] = k[c].removed || dead[k[c].callee] ? P2P_NONE : k[c].callee;
+    free(next);
+    free(dead);
+    return 0;
+}
+
+void p2p_profile_trim(p2p_profile *p)
+{
+    p2p_profile_index *x = p->index;
+    p2p_profile_drop_out_calls(p);
+    /* index_added_calls() puts every call back when a lookup needs them */
+    p2p_vm_free(x->calls, x->ncallslots * sizeof *x->calls);
+    x->calls = NULL;
+    x->ncallslots = 0;
+    x->calls_indexed = 0;
+    /* index_ids() puts every function back when a lookup needs them; a
+     * table that failed stays failed */
+    if (!x->ids_failed) {
+        p2p_u64map_free(&x->ids);
+        x->nids = 0;
+        x->ids_live = false;
+    }
+}
+
+void p2p_profile_drop_out_calls(p2p_profile *p)
+{
+    p2p_profile_index *x = p->index;
+    free(x->adj_start);
+    free(x->adj_call);
+    x->adj_start = x->adj_call = NULL;
 }
 
 /* Element i of a side array *arr of *n elements of `elem` bytes, grown

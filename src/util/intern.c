@@ -101,14 +101,13 @@ void p2p_intern_free(p2p_intern *t)
     free(t);
 }
 
-static int grow(p2p_intern *t)
+uint64_t *p2p_hashslots_rehash(const uint64_t *old, size_t nold, size_t ns)
 {
-    size_t ns = t->nslots ? t->nslots * 2 : 1024;
     uint64_t *sl = p2p_vm_zalloc(ns * sizeof *sl);
     if (!sl)
-        return -1;
-    for (size_t i = 0; i < t->nslots; i++) {
-        uint64_t k = t->slots[i];
+        return NULL;
+    for (size_t i = 0; i < nold; i++) {
+        uint64_t k = old[i];
         if (!k)
             continue;
         size_t j = (size_t)(k >> 32) & (ns - 1);
@@ -116,6 +115,15 @@ static int grow(p2p_intern *t)
             j = (j + 1) & (ns - 1);
         sl[j] = k;
     }
+    return sl;
+}
+
+static int grow(p2p_intern *t)
+{
+    size_t ns = t->nslots ? t->nslots * 2 : 1024;
+    uint64_t *sl = p2p_hashslots_rehash(t->slots, t->nslots, ns);
+    if (!sl)
+        return -1;
     p2p_vm_free(t->slots, t->nslots * sizeof *t->slots);
     t->slots = sl;
     t->nslots = ns;

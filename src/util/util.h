@@ -80,6 +80,14 @@ uint32_t p2p_u64map_get(const p2p_u64map *m, uint64_t key);
 /* Insert or replace.  0, or -1 when out of memory. */
 int p2p_u64map_put(p2p_u64map *m, uint64_t key, uint32_t val);
 
+/* ---- open-addressing tables of (32-bit hash << 32 | index + 1) -------- */
+/* A table of `ns` slots (a power of two, larger than the entries of the
+ * `nold` slots at `old`, which may be NULL) holding the same entries, each
+ * placed by linear probing from its hash's low bits; 0 marks an empty slot.
+ * Free it (and the old one) with p2p_vm_free.  NULL when out of memory (old
+ * is then untouched). */
+uint64_t *p2p_hashslots_rehash(const uint64_t *old, size_t nold, size_t ns);
+
 uint64_t p2p_hash_bytes(const void *s, size_t n);
 /* A faster hash of longer strings (names), not the same as p2p_hash_bytes. */
 uint64_t p2p_hash_name(const void *s, size_t n);

@@ -164,6 +164,47 @@ static void huge_cycle(void **state)
     p2p_profile_free(p);
 }
 
+/* p2p_profile_out_calls() lists each function's calls as its linked list
+ * does, follows additions, and p2p_profile_live_callees() skips removed
+ * calls and callees; p2p_profile_trim() changes no lookup. */
+static void out_calls_follow_the_lists(void **state)
+{
+    (void)state;
+    p2p_profile *p = new_profile(5);
+    call(p, 3, 1);
+    call(p, 0, 2);
+    call(p, 3, 0);
+    call(p, 0, 4);
+    call(p, 2, 2);
+    call(p, 3, 4);
+    for (int round = 0; round < 2; round++) {
+        const uint32_t *start, *out = p2p_profile_out_calls(p, &start);
+        assert_non_null(out);
+        assert_int_equal(start[p->nfunctions], p->ncalls);
+        for (p2p_fid f = 0; f < p->nfunctions; f++) {
+            uint32_t i = start[f];
+            for (uint32_t c = p->functions[f].first_call; c != P2P_NONE; c = p->calls[c].next)
+                assert_int_equal(out[i++], c);
+            assert_int_equal(i, start[f + 1]);
+        }
+        p2p_profile_trim(p);
+        assert_int_equal(p2p_profile_find_call(p, 3, 0), 2);
+        assert_int_equal(p2p_profile_find_int(p, 4), 4);
+        call(p, 1, 3); /* round 2 sees the new call */
+    }
+    p->calls[p2p_profile_find_call(p, 3, 0)].removed = true;
+    p->functions[4].removed = true;
+    const uint32_t *start, *out = p2p_profile_out_calls(p, &start);
+    assert_non_null(out);
+    uint32_t live[16];
+    assert_int_equal(p2p_profile_live_callees(p, live), 0);
+    for (uint32_t i = 0; i < p->ncalls; i++) {
+        const p2p_call *k = &p->calls[out[i]];
+        assert_int_equal(live[i], k->removed || k->callee == 4 ? P2P_NONE : k->callee);
+    }
+    p2p_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +215,7 @@ int main(void)
         cmocka_unit_test(twice_is_refused),
         cmocka_unit_test(deep_chain),
         cmocka_unit_test(huge_cycle),
+        cmocka_unit_test(out_calls_follow_the_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
