@@ -7,7 +7,8 @@ and (when present) the shared corpus of real profiles.
 Seeds from this repository are named seed-*; seeds taken from the shared
 corpus are named shared-* and stay out of the repository (fuzz/.gitignore):
 they exist where that corpus does, for fuzzing there.  The files named
-crash-* or found-* are regression inputs found by fuzzing and are never
+crash-* or found-* are regression inputs found by fuzzing, and hand-* are
+seeds written by a test script (not kept as test data): none is ever
 touched.  Big files are cut to their first SEED_MAX bytes (at a line end for
 text): a prefix is as good a seed as the whole, and keeps the corpus small.
 """
@@ -160,6 +161,7 @@ SOURCES = {
     'xperf': [
         ('tests/data/xperf/calc.xperf', True),
         ('tests/data/xperf/reordered.xperf', True),
+        ('tests/data/xperf/repeats.xperf', True),
         ('@upstream/xperf/val3_xperf.xperf', True),
     ],
 }
