@@ -578,25 +578,28 @@ typedef struct line {
     long no;
 } line;
 
+/* A child line.  Its name is needed only when its index never gets an
+ * entry (a stub, rare): it is then read from the line again, whose page may
+ * have gone back to the file by then (p2p_input_consumed: then read again
+ * from it). */
+typedef struct gchild {
+    int64_t index, called;
+    const uchar *s;       /* the line */
+    long line;
+} gchild;
+
+/* A function entry and its child lines, in one piece of the parser's arena
+ * (nothing moves or is copied as the arrays grow). */
 typedef struct gentry {
     int64_t index, called, called_self, cycle;
     double self;
     const char *name;     /* interned as the entry is read */
-    size_t first_child, nchildren;
+    size_t nchildren;
     p2p_fid fid;          /* once built */
     bool has_called, has_called_self, has_cycle;
     bool repaired;        /* the name had invalid UTF-8 */
+    gchild kids[];
 } gentry;
-
-/* A child line.  Its name is needed only when its index never gets an
- * entry (a stub, rare): it stays a slice of the input, whose pages may have
- * gone back to the file by then (p2p_input_consumed: then read again). */
-typedef struct gchild {
-    int64_t index, called;
-    const uchar *name;
-    size_t name_len;
-    long line;
-} gchild;
 
 /* gprof index -> uint32: an array for the small dense indices gprof
  * prints, a hash map for the rest. */
@@ -650,10 +653,12 @@ typedef struct gp {
     p2p_profile *prof;     /* names are interned into it as entries are read */
     line *pending;
     size_t npending, cappending;
-    gentry *ents;
+    p2p_arena *arena;      /* the entries */
+    gentry **ents;
     size_t nents, capents;
-    gchild *kids;
-    size_t nkids, capkids;
+    gchild *kids;          /* the children of the entry being read */
+    size_t capkids;
+    const uchar *end;      /* of the text */
     idmap ent_slot;        /* entry index -> slot in ents */
     int64_t *cycnums;      /* cycle numbers of "as a whole" entries, file order */
     size_t ncyc, capcyc;
@@ -772,25 +777,35 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
                 .repaired = repaired,
                 .has_called = f.has_called,
                 .has_called_self = f.has_called_self,
-                .has_cycle = f.has_cycle,
-                .first_child = g->nkids};
+                .has_cycle = f.has_cycle};
+    size_t nk = 0;
     for (i++; i < n; i++) {
         if (!match_pc(ls[i].s, ls[i].n, '/', &f)) {
             if (!match_ignore(ls[i].s, ls[i].n))
                 warn_unrecognised(g, &ls[i]);
             continue;
         }
-        if (!grow(&g->kids, &g->capkids, g->nkids, sizeof *g->kids)) {
+        if (!grow(&g->kids, &g->capkids, nk, sizeof *g->kids)) {
             g->oom = true;
             return;
         }
-        g->kids[g->nkids++] = (gchild){f.index, f.called, f.name, f.name_len, ls[i].no};
+        g->kids[nk++] = (gchild){f.index, f.called, ls[i].s, ls[i].no};
     }
-    e.nchildren = g->nkids - e.first_child;
+    e.nchildren = nk;
+    gentry *ep = nk <= (SIZE_MAX - sizeof e) / sizeof *g->kids
+                     ? p2p_arena_alloc(g->arena, sizeof e + nk * sizeof *g->kids)
+                     : NULL;
+    if (!ep) {
+        g->oom = true;
+        return;
+    }
+    *ep = e;
+    if (nk)
+        memcpy(ep->kids, g->kids, nk * sizeof *g->kids);
     /* a later entry with the same index replaces the earlier one in place */
     uint32_t slot = idmap_get(&g->ent_slot, e.index);
     if (slot != UINT32_MAX) {
-        g->ents[slot] = e;
+        g->ents[slot] = ep;
         return;
     }
     if (g->nents >= UINT32_MAX - 1 || !grow(&g->ents, &g->capents, g->nents, sizeof *g->ents) ||
@@ -798,7 +813,7 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
         g->oom = true;
         return;
     }
-    g->ents[g->nents++] = e;
+    g->ents[g->nents++] = ep;
 }
 
 static void parse_cycle_entry(gp *g, const line *ls, size_t n)
@@ -870,16 +885,22 @@ static int build_call_graph(gp *g, p2p_profile *p, p2p_diag *d)
      * known, so a child's callee is found without a lookup when it has an
      * entry, and through the profile only when it is a stub */
     for (size_t i = 0; i < g->nents; i++) {
-        gentry *e = &g->ents[i];
-        for (size_t k = e->first_child; k < e->first_child + e->nchildren; k++) {
-            gchild *c = &g->kids[k];
+        gentry *e = g->ents[i];
+        for (size_t k = 0; k < e->nchildren; k++) {
+            const gchild *c = &e->kids[k];
             if (idmap_get(&g->ent_slot, c->index) != UINT32_MAX)
                 continue; /* an entry (resolved once built) or a stub made */
             /* B1: a child without an entry of its own (gprof's static call
              * graph, or an edited file): no self time, called 0.  The map
              * takes its function as it does an entry's once built. */
-            bool repaired;
-            const char *nm = intern_name(g, c->name, c->name_len, &repaired);
+            const uchar *ls = c->s, *le = ls;
+            while (le < g->end && *le != '\n' && *le != '\r')
+                le++;
+            fields f;
+            bool repaired = false;
+            const char *nm = match_pc(ls, (size_t)(le - ls), '/', &f)
+                                 ? intern_name(g, f.name, f.name_len, &repaired)
+                                 : NULL; /* it matched when read */
             p2p_fid stub = add_function(g, p, c->index, nm, repaired, 0.0, true, 0);
             if (stub == P2P_NONE || idmap_put(&g->ent_slot, c->index, stub, 0) < 0)
                 goto oom;
@@ -911,9 +932,9 @@ static int build_call_graph(gp *g, p2p_profile *p, p2p_diag *d)
     }
     /* the calls, now that every callee exists */
     for (size_t i = 0; i < g->nents; i++) {
-        const gentry *e = &g->ents[i];
-        for (size_t k = e->first_child; k < e->first_child + e->nchildren; k++) {
-            const gchild *c = &g->kids[k];
+        const gentry *e = g->ents[i];
+        for (size_t k = 0; k < e->nchildren; k++) {
+            const gchild *c = &e->kids[k];
             p2p_fid callee = idmap_get(&g->ent_slot, c->index);
             bool created;
             uint32_t call = p2p_profile_get_call(p, e->fid, callee, &created);
@@ -951,6 +972,7 @@ static void gp_free(gp *g)
     p2p_vm_free(g->pending, g->cappending * sizeof *g->pending);
     p2p_vm_free(g->ents, g->capents * sizeof *g->ents);
     p2p_vm_free(g->kids, g->capkids * sizeof *g->kids);
+    p2p_arena_free(g->arena);
     p2p_vm_free(g->cycnums, g->capcyc * sizeof *g->cycnums);
     p2p_vm_free(g->flat, g->capflat * sizeof *g->flat);
     idmap_free(&g->ent_slot);
@@ -993,8 +1015,12 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     g.o = o;
     p2p_u64map_init(&g.cyc_seen);
     p2p_buf_init(&g.scratch);
+    g.end = data + size;
     g.prof = p2p_profile_new(P2P_ID_INT);
-    if (!g.prof) {
+    g.arena = p2p_arena_new();
+    if (!g.prof || !g.arena) {
+        p2p_profile_free(g.prof);
+        p2p_arena_free(g.arena);
         free(decoded);
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
     }
