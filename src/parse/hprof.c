@@ -89,6 +89,7 @@ typedef struct hprof {
     p2p_diag *d;
     p2p_profile *p;     /* names are interned into it as they are read */
     p2p_buf tmp;        /* a repaired name */
+    uint32_t empty;     /* the name index of "", P2P_NONE until one is read */
     p2p_smp_text t;
     frame *frames;
     size_t nframes, capframes;
@@ -265,8 +266,12 @@ static frame frame_of(hprof *h, const uchar *s, size_t n)
     }
     while (i < n && s[i] < 0x80 && s[i])
         i++;
-    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i)))
-        return p2p_profile_name_index(h->p, (const char *)s, n);
+    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i))) {
+        uint32_t k = p2p_profile_name_index(h->p, (const char *)s, n);
+        if (!n)
+            h->empty = k;
+        return k;
+    }
     h->tmp.len = 0;
     p2p_utf8_repair(&h->tmp, (const char *)s, n, true);
     if (h->tmp.oom)
@@ -452,15 +457,17 @@ static int build(hprof *h, p2p_profile *p)
         if (!tr->has_count)
             continue;
         p2p_fid last = P2P_NONE;
+        bool last_empty = false;
         for (size_t k = 0; k < tr->nframes; k++) {
-            p2p_fid f = function_of(p, h->frames[tr->first + k], &repairs);
+            frame fr = h->frames[tr->first + k];
+            p2p_fid f = function_of(p, fr, &repairs);
             if (f == P2P_NONE) {
                 rc = P2P_ENOMEM;
                 break;
             }
             /* gprof2dot: `if not last` -- no previous frame, or one with
              * an empty name */
-            if (last == P2P_NONE || !p->functions[last].name[0]) {
+            if (last == P2P_NONE || last_empty) {
                 p2p_ev_add(&p->functions[f].ev, P2P_SAMPLES, tr->count);
                 p2p_ev_add(&p->ev, P2P_SAMPLES, tr->count);
             } else {
@@ -479,6 +486,7 @@ static int build(hprof *h, p2p_profile *p)
                 p2p_ev_add(ev, P2P_SAMPLES2, tr->count);
             }
             last = f;
+            last_empty = fr == h->empty;
         }
     }
     if (rc)
@@ -505,6 +513,7 @@ int p2p_parse_hprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     h.o = o;
     h.d = d;
     p2p_buf_init(&h.tmp);
+    h.empty = P2P_NONE;
     h.p = p2p_profile_new(P2P_ID_STRING);
     if (!h.p)
         return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
