@@ -9,8 +9,11 @@
  * before the final `[index]` stay in the name), the `]` after the leading
  * index is optional, and the columns before the call count may be blank.
  *
- * Entries are parsed as their `---` separator arrives and kept in compact
- * arrays; the profile is built at the end, in gprof2dot's order (§3.3): the
+ * Entries are parsed as their `---` separator arrives, their names interned
+ * at once, and kept (each with its child lines) in a parser arena; the bytes
+ * behind the entry being read go back to the file as the parse goes
+ * (p2p_input_consumed), a stub's name being read again from its line.  The
+ * functions and calls are added at the end, in gprof2dot's order (§3.3): the
  * cycles of the "as a whole" entries in file order, then per function entry
  * the stubs of its children that have no entry, then the function itself,
  * its cycle membership (creating a missing cycle at the end of the list) and
