@@ -9,8 +9,11 @@
  * before the final `[index]` stay in the name), the `]` after the leading
  * index is optional, and the columns before the call count may be blank.
  *
- * Entries are parsed as their `---` separator arrives and kept in compact
- * arrays; the profile is built at the end, in gprof2dot's order (§3.3): the
+ * Entries are parsed as their `---` separator arrives, their names interned
+ * at once, and kept (each with its child lines) in a parser arena; the bytes
+ * behind the entry being read go back to the file as the parse goes
+ * (p2p_input_consumed), a stub's name being read again from its line.  The
+ * functions and calls are added at the end, in gprof2dot's order (§3.3): the
  * cycles of the "as a whole" entries in file order, then per function entry
  * the stubs of its children that have no entry, then the function itself,
  * its cycle membership (creating a missing cycle at the end of the list) and
@@ -578,23 +581,28 @@ typedef struct line {
     long no;
 } line;
 
-typedef struct gentry {
-    int64_t index, called, called_self, cycle;
-    p2p_fid fid;          /* once built */
-    double self;
-    const uchar *name;
-    size_t name_len;
-    bool has_called, has_called_self, has_cycle;
-    size_t first_child, nchildren;
-} gentry;
-
+/* A child line.  Its name is needed only when its index never gets an
+ * entry (a stub, rare): it is then read from the line again, whose page may
+ * have gone back to the file by then (p2p_input_consumed: then read again
+ * from it). */
 typedef struct gchild {
     int64_t index, called;
-    p2p_fid fid;          /* the callee, once built */
-    const uchar *name;
-    size_t name_len;
+    const uchar *s;       /* the line */
     long line;
 } gchild;
+
+/* A function entry and its child lines, in one piece of the parser's arena
+ * (nothing moves or is copied as the arrays grow). */
+typedef struct gentry {
+    int64_t index, called, called_self, cycle;
+    double self;
+    const char *name;     /* interned as the entry is read */
+    size_t nchildren;
+    p2p_fid fid;          /* once built */
+    bool has_called, has_called_self, has_cycle;
+    bool repaired;        /* the name had invalid UTF-8 */
+    gchild kids[];
+} gentry;
 
 /* gprof index -> uint32: an array for the small dense indices gprof
  * prints, a hash map for the rest. */
@@ -645,12 +653,15 @@ static void idmap_free(idmap *m)
 
 typedef struct gp {
     const p2p_parse_opts *o;
+    p2p_profile *prof;     /* names are interned into it as entries are read */
     line *pending;
     size_t npending, cappending;
-    gentry *ents;
+    p2p_arena *arena;      /* the entries */
+    gentry **ents;
     size_t nents, capents;
-    gchild *kids;
-    size_t nkids, capkids;
+    gchild *kids;          /* the children of the entry being read */
+    size_t capkids;
+    const uchar *end;      /* of the text */
     idmap ent_slot;        /* entry index -> slot in ents */
     int64_t *cycnums;      /* cycle numbers of "as a whole" entries, file order */
     size_t ncyc, capcyc;
@@ -697,7 +708,8 @@ static void warn_unrecognised(gp *g, const line *l)
 }
 
 /* Grow *arr (of *cap elements of size sz) to hold n+1.  false when out of
- * memory. */
+ * memory.  Big arrays (p2p_vm_realloc): fewer, larger page faults; free
+ * with p2p_vm_free(arr, cap * sz). */
 static bool grow(void *arr, size_t *cap, size_t n, size_t sz)
 {
     if (n < *cap)
@@ -705,12 +717,32 @@ static bool grow(void *arr, size_t *cap, size_t n, size_t sz)
     size_t nc = *cap ? *cap * 2 : 64;
     if (nc > SIZE_MAX / sz)
         return false;
-    void *p = realloc(*(void **)arr, nc * sz);
+    void *p = p2p_vm_realloc(*(void **)arr, *cap * sz, nc * sz);
     if (!p)
         return false;
     *(void **)arr = p;
     *cap = nc;
     return true;
+}
+
+/* Intern a name, with each invalid UTF-8 sequence (and NUL) replaced by
+ * U+FFFD (the shared helper, util/utf8.c); *repaired tells whether it was.
+ * NULL when out of memory. */
+static const char *intern_name(gp *g, const uchar *s, size_t n, bool *repaired)
+{
+    *repaired = false;
+    size_t i = 0;
+    while (i < n && s[i] < 0x80 && s[i])
+        i++;
+    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i)))
+        return p2p_profile_intern(g->prof, (const char *)s, n);
+    p2p_buf *b = &g->scratch;
+    b->len = 0;
+    p2p_utf8_repair(b, (const char *)s, n, true);
+    if (b->oom)
+        return NULL;
+    *repaired = true;
+    return p2p_profile_intern(g->prof, b->data, b->len);
 }
 
 static void parse_function_entry(gp *g, const line *ls, size_t n)
@@ -732,34 +764,51 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
         warn_unrecognised(g, &ls[i]);
         return;
     }
+    bool repaired;
+    const char *name = intern_name(g, f.name, f.name_len, &repaired);
+    if (!name) {
+        g->oom = true;
+        return;
+    }
     gentry e = {.index = f.index,
                 .called = f.called,
                 .called_self = f.called_self,
                 .cycle = f.cycle,
                 .self = f.self,
-                .name = f.name,
-                .name_len = f.name_len,
+                .name = name,
+                .fid = P2P_NONE,
+                .repaired = repaired,
                 .has_called = f.has_called,
                 .has_called_self = f.has_called_self,
-                .has_cycle = f.has_cycle,
-                .first_child = g->nkids};
+                .has_cycle = f.has_cycle};
+    size_t nk = 0;
     for (i++; i < n; i++) {
         if (!match_pc(ls[i].s, ls[i].n, '/', &f)) {
             if (!match_ignore(ls[i].s, ls[i].n))
                 warn_unrecognised(g, &ls[i]);
             continue;
         }
-        if (!grow(&g->kids, &g->capkids, g->nkids, sizeof *g->kids)) {
+        if (!grow(&g->kids, &g->capkids, nk, sizeof *g->kids)) {
             g->oom = true;
             return;
         }
-        g->kids[g->nkids++] = (gchild){f.index, f.called, P2P_NONE, f.name, f.name_len, ls[i].no};
+        g->kids[nk++] = (gchild){f.index, f.called, ls[i].s, ls[i].no};
     }
-    e.nchildren = g->nkids - e.first_child;
+    e.nchildren = nk;
+    gentry *ep = nk <= (SIZE_MAX - sizeof e) / sizeof *g->kids
+                     ? p2p_arena_alloc(g->arena, sizeof e + nk * sizeof *g->kids)
+                     : NULL;
+    if (!ep) {
+        g->oom = true;
+        return;
+    }
+    *ep = e;
+    if (nk)
+        memcpy(ep->kids, g->kids, nk * sizeof *g->kids);
     /* a later entry with the same index replaces the earlier one in place */
     uint32_t slot = idmap_get(&g->ent_slot, e.index);
     if (slot != UINT32_MAX) {
-        g->ents[slot] = e;
+        g->ents[slot] = ep;
         return;
     }
     if (g->nents >= UINT32_MAX - 1 || !grow(&g->ents, &g->capents, g->nents, sizeof *g->ents) ||
@@ -767,7 +816,7 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
         g->oom = true;
         return;
     }
-    g->ents[g->nents++] = e;
+    g->ents[g->nents++] = ep;
 }
 
 static void parse_cycle_entry(gp *g, const line *ls, size_t n)
@@ -804,34 +853,16 @@ static void parse_entry(gp *g)
         parse_function_entry(g, ls, n);
 }
 
-/* Intern a name, with each invalid UTF-8 sequence (and NUL) replaced by
- * U+FFFD (the shared helper, util/utf8.c); the first repair is noted once
- * at the end of the parse. */
-static const char *intern_name(gp *g, p2p_profile *p, const uchar *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && s[i] < 0x80 && s[i])
-        i++;
-    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i)))
-        return p2p_profile_intern(p, (const char *)s, n);
-    p2p_buf *b = &g->scratch;
-    b->len = 0;
-    p2p_utf8_repair(b, (const char *)s, n, true);
-    if (b->oom)
-        return NULL;
-    const char *name = p2p_profile_intern(p, b->data, b->len);
-    if (name && !g->repaired)
-        g->repaired = name;
-    return name;
-}
-
-/* A new function with TIME = self and, when has_called, a call count. */
-static p2p_fid add_function(gp *g, p2p_profile *p, int64_t id, const uchar *name, size_t len, double self,
+/* A new function named by the interned `nm` (repaired: it had invalid
+ * UTF-8, the first such name is reported) with TIME = self and, when
+ * has_called, a call count. */
+static p2p_fid add_function(gp *g, p2p_profile *p, int64_t id, const char *nm, bool repaired, double self,
                             bool has_called, int64_t called)
 {
-    const char *nm = intern_name(g, p, name, len);
     if (!nm)
         return P2P_NONE;
+    if (repaired && !g->repaired)
+        g->repaired = nm;
     p2p_fid f = p2p_profile_add_int(p, id, nm);
     if (f == P2P_NONE)
         return P2P_NONE;
@@ -857,19 +888,24 @@ static int build_call_graph(gp *g, p2p_profile *p, p2p_diag *d)
      * known, so a child's callee is found without a lookup when it has an
      * entry, and through the profile only when it is a stub */
     for (size_t i = 0; i < g->nents; i++) {
-        gentry *e = &g->ents[i];
-        for (size_t k = e->first_child; k < e->first_child + e->nchildren; k++) {
-            gchild *c = &g->kids[k];
-            uint32_t slot = idmap_get(&g->ent_slot, c->index);
-            if (slot != UINT32_MAX)
-                continue; /* resolved below, once that entry is built */
-            c->fid = p2p_profile_find_int(p, c->index);
-            if (c->fid != P2P_NONE)
-                continue;
+        gentry *e = g->ents[i];
+        for (size_t k = 0; k < e->nchildren; k++) {
+            const gchild *c = &e->kids[k];
+            if (idmap_get(&g->ent_slot, c->index) != UINT32_MAX)
+                continue; /* an entry (resolved once built) or a stub made */
             /* B1: a child without an entry of its own (gprof's static call
-             * graph, or an edited file): no self time, called 0 */
-            c->fid = add_function(g, p, c->index, c->name, c->name_len, 0.0, true, 0);
-            if (c->fid == P2P_NONE)
+             * graph, or an edited file): no self time, called 0.  The map
+             * takes its function as it does an entry's once built. */
+            const uchar *ls = c->s, *le = ls;
+            while (le < g->end && *le != '\n' && *le != '\r')
+                le++;
+            fields f;
+            bool repaired = false;
+            const char *nm = match_pc(ls, (size_t)(le - ls), '/', &f)
+                                 ? intern_name(g, f.name, f.name_len, &repaired)
+                                 : NULL; /* it matched when read */
+            p2p_fid stub = add_function(g, p, c->index, nm, repaired, 0.0, true, 0);
+            if (stub == P2P_NONE || idmap_put(&g->ent_slot, c->index, stub, 0) < 0)
                 goto oom;
         }
         int64_t called = e->called;
@@ -877,7 +913,7 @@ static int build_call_graph(gp *g, p2p_profile *p, p2p_diag *d)
             called = INT64_MAX;
         /* called+self: the recursive calls count, but no self-loop is drawn
          * for them (a child line naming the function itself is a call) */
-        p2p_fid f = add_function(g, p, e->index, e->name, e->name_len, e->self, e->has_called, called);
+        p2p_fid f = add_function(g, p, e->index, e->name, e->repaired, e->self, e->has_called, called);
         if (f == P2P_NONE)
             goto oom;
         e->fid = f;
@@ -899,12 +935,10 @@ static int build_call_graph(gp *g, p2p_profile *p, p2p_diag *d)
     }
     /* the calls, now that every callee exists */
     for (size_t i = 0; i < g->nents; i++) {
-        const gentry *e = &g->ents[i];
-        for (size_t k = e->first_child; k < e->first_child + e->nchildren; k++) {
-            const gchild *c = &g->kids[k];
-            p2p_fid callee = c->fid;
-            if (callee == P2P_NONE)
-                callee = idmap_get(&g->ent_slot, c->index);
+        const gentry *e = g->ents[i];
+        for (size_t k = 0; k < e->nchildren; k++) {
+            const gchild *c = &e->kids[k];
+            p2p_fid callee = idmap_get(&g->ent_slot, c->index);
             bool created;
             uint32_t call = p2p_profile_get_call(p, e->fid, callee, &created);
             if (call == P2P_NONE)
@@ -927,8 +961,9 @@ static int build_flat(gp *g, p2p_profile *p, p2p_diag *d)
 {
     for (size_t i = 0; i < g->nflat; i++) {
         const flatrow *r = &g->flat[i];
-        if (add_function(g, p, (int64_t)i + 1, r->name, r->name_len, r->self, r->has_calls, r->calls) ==
-            P2P_NONE)
+        bool repaired;
+        const char *nm = intern_name(g, r->name, r->name_len, &repaired);
+        if (add_function(g, p, (int64_t)i + 1, nm, repaired, r->self, r->has_calls, r->calls) == P2P_NONE)
             return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory building the profile");
         p2p_ev_add(&p->ev, P2P_TIME, r->self);
     }
@@ -937,17 +972,24 @@ static int build_flat(gp *g, p2p_profile *p, p2p_diag *d)
 
 static void gp_free(gp *g)
 {
-    free(g->pending);
-    free(g->ents);
-    free(g->kids);
-    free(g->cycnums);
-    free(g->flat);
+    p2p_vm_free(g->pending, g->cappending * sizeof *g->pending);
+    p2p_vm_free(g->ents, g->capents * sizeof *g->ents);
+    p2p_vm_free(g->kids, g->capkids * sizeof *g->kids);
+    p2p_arena_free(g->arena);
+    p2p_vm_free(g->cycnums, g->capcyc * sizeof *g->cycnums);
+    p2p_vm_free(g->flat, g->capflat * sizeof *g->flat);
     idmap_free(&g->ent_slot);
     p2p_u64map_free(&g->cyc_seen);
     p2p_buf_free(&g->scratch);
 }
 
 enum { SEARCH, HEADER, GRAPH, DONE };
+
+/* How far ahead a carriage return is looked for at a time. */
+#define CR_WINDOW ((size_t)1 << 20)
+/* How often the bytes behind the call graph entry being read go back
+ * (p2p_input_consumed). */
+#define RELEASE_STEP ((size_t)4 << 20)
 
 int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out, p2p_diag *d)
 {
@@ -976,21 +1018,43 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     g.o = o;
     p2p_u64map_init(&g.cyc_seen);
     p2p_buf_init(&g.scratch);
+    g.end = data + size;
+    g.prof = p2p_profile_new(P2P_ID_INT);
+    g.arena = p2p_arena_new();
+    if (!g.prof || !g.arena) {
+        p2p_profile_free(g.prof);
+        p2p_arena_free(g.arena);
+        free(decoded);
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
+    }
 
     int state = SEARCH;
     bool in_flat = false;
     long graph_line = 0;
     const uchar *p = data, *end = data + size;
     long no = 0;
-    /* most files have no \r at all: then one scan for \n per line */
-    bool any_cr = size && memchr(data, '\r', size) != NULL;
+    /* The next \n and \r at or after p, each searched for again only once
+     * p has passed it (NULL: none up to nl_upto / cr_upto): one scan per
+     * line in the usual file, and never a quadratic one when a file's lines
+     * end in \r alone.  \r is looked for a window at a time, so that the
+     * input is not all brought into memory before the parse. */
+    const uchar *nl = NULL, *nl_upto = data, *cr = NULL, *cr_upto = data;
+    /* the bytes behind the entry being read go back every RELEASE_STEP */
+    size_t release_at = RELEASE_STEP;
     while (p < end && state != DONE && !g.oom) {
         /* universal newlines: \n, \r\n and \r each end a line */
         line l = {p, 0, ++no};
-        const uchar *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl ? nl < p : p >= nl_upto) {
+            nl = memchr(p, '\n', (size_t)(end - p));
+            nl_upto = end;
+        }
         const uchar *lim = nl ? nl : end;
-        const uchar *cr = any_cr ? memchr(p, '\r', (size_t)(lim - p)) : NULL;
-        if (cr) {
+        if (cr ? cr < p : lim > cr_upto) {
+            size_t w = (size_t)(lim - p) > CR_WINDOW ? (size_t)(lim - p) : CR_WINDOW;
+            cr_upto = w < (size_t)(end - p) ? p + w : end;
+            cr = memchr(p, '\r', (size_t)(cr_upto - p));
+        }
+        if (cr && cr < lim) {
             l.n = (size_t)(cr - p);
             p = cr + 1;
             if (p < end && *p == '\n')
@@ -1027,7 +1091,12 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
                 continue;
             state = GRAPH;
         }
-        /* GRAPH */
+        /* GRAPH: only the entry being read is looked at again (the names of
+         * children that turn out to have no entry of their own, rarely) */
+        if ((size_t)(l.s - data) >= release_at) {
+            p2p_input_consumed(in, g.npending ? g.pending[0].s : l.s);
+            release_at = (size_t)(l.s - data) + RELEASE_STEP;
+        }
         if (l.n == 1 && l.s[0] == '\f') {
             state = DONE;
             break;
@@ -1046,7 +1115,7 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     }
 
     int rc = 0;
-    p2p_profile *prof = NULL;
+    p2p_profile *prof = g.prof;
     if (g.oom) {
         rc = p2p_diag_set(d, P2P_ENOMEM, no, -1, "out of memory");
         goto done;
@@ -1074,11 +1143,6 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
               graph_line);
     }
 
-    prof = p2p_profile_new(P2P_ID_INT);
-    if (!prof) {
-        rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
-        goto done;
-    }
     p2p_ev_set(&prof->ev, P2P_TIME, 0.0);
     rc = use_flat ? build_flat(&g, prof, d) : build_call_graph(&g, prof, d);
     if (g.unrecognised > WARN_LIMIT)
@@ -1086,11 +1150,11 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     if (g.repaired)
         warnf(&g, "invalid UTF-8 in function names replaced by U+FFFD (first: '%.*s')",
               quote_len((const uchar *)g.repaired, strlen(g.repaired)), g.repaired);
+done:
     if (rc) {
         p2p_profile_free(prof);
         prof = NULL;
     }
-done:
     gp_free(&g);
     free(decoded);
     *out = prof;

@@ -40,8 +40,10 @@
  * previous name for truth).  The derived events come later
  * (P2P_DERIVE_CALLGRIND: cycles, TIME_RATIO, call ratios, integration).
  *
- * The input is read once, in place; traces are kept as slices of it, with a
- * hash table from trace id to trace; nothing recurses.
+ * The input is read once, in place, and goes back to the file as it is read
+ * (p2p_input_consumed); each frame's name is interned as it is read and a
+ * frame is kept as its name's index (the name entry's value caches its
+ * function); a hash table maps trace ids to traces; nothing recurses.
  *
  * Deliberate differences from gprof2dot, which loops forever, crashes with a
  * traceback or dies decoding on these:
@@ -69,10 +71,11 @@
 
 typedef p2p_uchar uchar;
 
-typedef struct frame {
-    const uchar *s; /* the function name (a slice of the text) */
-    size_t n;
-} frame;
+/* A frame: the index of its name among the profile's names, with
+ * FRAME_REPAIRED set when the name had invalid UTF-8 (names are far fewer
+ * than 2^31). */
+typedef uint32_t frame;
+#define FRAME_REPAIRED 0x80000000u
 
 typedef struct trace {
     uint64_t id;
@@ -84,6 +87,9 @@ typedef struct trace {
 typedef struct hprof {
     const p2p_parse_opts *o;
     p2p_diag *d;
+    p2p_profile *p;     /* names are interned into it as they are read */
+    p2p_buf tmp;        /* a repaired name */
+    uint32_t empty;     /* the name index of "", P2P_NONE until one is read */
     p2p_smp_text t;
     frame *frames;
     size_t nframes, capframes;
@@ -244,6 +250,36 @@ static bool frame_name(const uchar *s, size_t n, size_t *len)
     return true;
 }
 
+/* The name s[0..n) as a frame (P2P_NONE when out of memory): interned
+ * straight from the text when it is valid UTF-8 without NUL, else repaired
+ * first. */
+static frame frame_of(hprof *h, const uchar *s, size_t n)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* a byte >= 0x80, or a zero byte */
+        if ((w & 0x8080808080808080ull) || ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80 && s[i])
+        i++;
+    if (i == n || (p2p_utf8_valid((const char *)s + i, n - i) && !memchr(s + i, 0, n - i))) {
+        uint32_t k = p2p_profile_name_index(h->p, (const char *)s, n);
+        if (!n)
+            h->empty = k;
+        return k;
+    }
+    h->tmp.len = 0;
+    p2p_utf8_repair(&h->tmp, (const char *)s, n, true);
+    if (h->tmp.oom)
+        return P2P_NONE;
+    uint32_t k = p2p_profile_name_index(h->p, h->tmp.len ? h->tmp.data : "", h->tmp.len);
+    return k == P2P_NONE || k >= FRAME_REPAIRED ? P2P_NONE : k | FRAME_REPAIRED;
+}
+
 /* The TRACE records (h->s is the first TRACE line). */
 static int read_traces(hprof *h)
 {
@@ -274,11 +310,11 @@ static int read_traces(hprof *h)
                 break;
             }
             if (ok) {
-                if (grow((void **)&h->frames, &h->capframes, h->nframes + 1, sizeof *h->frames))
+                frame fr = frame_of(h, h->s + 1, len);
+                if (fr == P2P_NONE || (fr & ~FRAME_REPAIRED) >= FRAME_REPAIRED - 1 ||
+                    grow((void **)&h->frames, &h->capframes, h->nframes + 1, sizeof *h->frames))
                     return p2p_diag_set(h->d, P2P_ENOMEM, h->t.line, -1, "out of memory");
-                h->frames[h->nframes].s = h->s + 1;
-                h->frames[h->nframes].n = len;
-                h->nframes++;
+                h->frames[h->nframes++] = fr;
             }
             advance(h);
         }
@@ -393,31 +429,26 @@ static int read_table(hprof *h)
     return 0;
 }
 
-/* The function named s[0..n), created with SAMPLES 0 when new. */
-static p2p_fid function_of(p2p_profile *p, p2p_buf *tmp, const uchar *s, size_t n, size_t *repairs)
+/* The function frame `fr` names, created with SAMPLES 0 when new (its
+ * name entry's value holds it: only this parser adds functions). */
+static p2p_fid function_of(p2p_profile *p, frame fr, size_t *repairs)
 {
-    tmp->len = 0;
-    size_t r = p2p_utf8_repair(tmp, (const char *)s, n, true);
-    if (tmp->oom)
-        return P2P_NONE;
-    const char *id = p2p_profile_intern(p, tmp->len ? tmp->data : "", tmp->len);
-    if (!id)
-        return P2P_NONE;
-    p2p_fid f = p2p_profile_find_str(p, id);
-    if (f != P2P_NONE)
-        return f;
-    f = p2p_profile_add_str(p, id, id);
+    uint32_t k = fr & ~FRAME_REPAIRED;
+    uint32_t *val = p2p_profile_name_val(p, k);
+    if (*val != P2P_NONE)
+        return *val;
+    const char *id = p2p_profile_name_str(p, k);
+    p2p_fid f = p2p_profile_add_str(p, id, id);
     if (f != P2P_NONE) {
+        *val = f;
         p2p_ev_set(&p->functions[f].ev, P2P_SAMPLES, 0.0);
-        *repairs += r ? 1 : 0;
+        *repairs += fr & FRAME_REPAIRED ? 1 : 0;
     }
     return f;
 }
 
 static int build(hprof *h, p2p_profile *p)
 {
-    p2p_buf tmp;
-    p2p_buf_init(&tmp);
     size_t repairs = 0;
     int rc = 0;
     p2p_ev_set(&p->ev, P2P_SAMPLES, 0.0);
@@ -426,16 +457,17 @@ static int build(hprof *h, p2p_profile *p)
         if (!tr->has_count)
             continue;
         p2p_fid last = P2P_NONE;
+        bool last_empty = false;
         for (size_t k = 0; k < tr->nframes; k++) {
-            const frame *fr = &h->frames[tr->first + k];
-            p2p_fid f = function_of(p, &tmp, fr->s, fr->n, &repairs);
+            frame fr = h->frames[tr->first + k];
+            p2p_fid f = function_of(p, fr, &repairs);
             if (f == P2P_NONE) {
                 rc = P2P_ENOMEM;
                 break;
             }
             /* gprof2dot: `if not last` -- no previous frame, or one with
              * an empty name */
-            if (last == P2P_NONE || !p->functions[last].name[0]) {
+            if (last == P2P_NONE || last_empty) {
                 p2p_ev_add(&p->functions[f].ev, P2P_SAMPLES, tr->count);
                 p2p_ev_add(&p->ev, P2P_SAMPLES, tr->count);
             } else {
@@ -454,9 +486,9 @@ static int build(hprof *h, p2p_profile *p)
                 p2p_ev_add(ev, P2P_SAMPLES2, tr->count);
             }
             last = f;
+            last_empty = fr == h->empty;
         }
     }
-    p2p_buf_free(&tmp);
     if (rc)
         return p2p_diag_set(h->d, P2P_ENOMEM, 0, -1, "out of memory");
     if (repairs)
@@ -480,9 +512,16 @@ int p2p_parse_hprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     memset(&h, 0, sizeof h);
     h.o = o;
     h.d = d;
+    p2p_buf_init(&h.tmp);
+    h.empty = P2P_NONE;
+    h.p = p2p_profile_new(P2P_ID_STRING);
+    if (!h.p)
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
     int rc = p2p_smp_text_init(&h.t, &inputs[0], d);
-    if (rc)
+    if (rc) {
+        p2p_profile_free(h.p);
         return rc;
+    }
     advance(&h);
     if (!skip_to(&h, "------", NULL))
         rc = p2p_diag_set(d, P2P_EFORMAT, h.t.line, -1,
@@ -493,17 +532,16 @@ int p2p_parse_hprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
                           "expected TRACE records after the HPROF header, found the end of the input");
     else if ((rc = read_traces(&h)) == 0)
         rc = read_table(&h);
-    p2p_profile *p = NULL;
-    if (!rc) {
-        p = p2p_profile_new(P2P_ID_STRING);
-        rc = p ? build(&h, p) : p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
-    }
+    p2p_profile *p = h.p;
+    if (!rc)
+        rc = build(&h, p);
     if (!rc && o && o->event)
         p2p_smp_warn(o, "this input has samples of one unnamed event: the event '%s' asked for is ignored",
                      o->event);
     free(h.frames);
     free(h.traces);
     free(h.tab);
+    p2p_buf_free(&h.tmp);
     p2p_smp_text_free(&h.t);
     if (rc) {
         p2p_profile_free(p);

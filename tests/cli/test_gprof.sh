@@ -106,4 +106,42 @@ for g in "$tmp"/flips/*.prof; do
 done
 [ "$bad" -eq 0 ] && pass || fail "bit flips: $bad bad results"
 
+# A file big enough that the parser hands the bytes behind it back to the
+# file as it reads (every few MB): a child line near the start whose function
+# has no entry of its own (a stub, B1) is read again at the end, after its
+# page went back, and still names its node (invalid UTF-8 repaired); the
+# same graph with \r\n and with \r alone (lines longer than the 1 MB the
+# parser looks ahead for \r) as with \n.
+python3 - "$tmp" <<'PY'
+import sys
+tmp = sys.argv[1]
+sep = '-----------------------------------------------\n'
+head = 'index % time    self  children    called     name\n'
+first = ('                                                 <spontaneous>\n'
+         '[1]    100.0    0.50    0.00       3         main [1]\n'
+         '                0.00    0.00       2/2           not_listed_\xff [900000]\n'
+         '                0.00    0.00       2/2           f2 [2]\n')
+body = []
+for i in range(2, 60000):
+    body.append('                0.00    0.00       1/1           f%d [%d]\n'
+                '[%d]      0.0    0.01    0.00       1         f%d [%d]\n'
+                '                0.00    0.00       1/1           f%d [%d]\n' % (i - 1, i - 1, i, i, i, i + 1, i + 1))
+# one line of 1.5 MB (an unrecognised one: a warning)
+text = head + first + sep + sep.join(body) + sep + '   ' + 'x' * 1500000 + '\n' + sep + '\f\n'
+data = text.encode('latin-1')
+open(tmp + '/big-lf.prof', 'wb').write(data)
+open(tmp + '/big-crlf.prof', 'wb').write(data.replace(b'\n', b'\r\n'))
+open(tmp + '/big-cr.prof', 'wb').write(data.replace(b'\n', b'\r'))
+PY
+expect_exit 0 "big file with a stub" -- "$bin" -f prof -n0 -e0 "$tmp/big-lf.prof"
+expect_match "$out" "label=\"not_listed_$(printf '\357\277\275')\\\\n" "the stub near the start keeps its (repaired) name"
+expect_match "$out" 'label="f59999\\n' "the last entry"
+expect_match "$err" "invalid UTF-8 in function names replaced by U\+FFFD \(first: 'not_listed_" "the repair noted"
+expect_match "$err" 'unrecognized call graph entry' "the long line reported"
+"$bin" -f prof -n0 -e0 "$tmp/big-lf.prof" > "$tmp/big-lf.dot" 2>/dev/null
+for v in crlf cr; do
+  "$bin" -f prof -n0 -e0 "$tmp/big-$v.prof" > "$tmp/big-$v.dot" 2>/dev/null && rc=0 || rc=$?
+  if [ "$rc" -eq 0 ] && cmp -s "$tmp/big-lf.dot" "$tmp/big-$v.dot"; then pass; else fail "big file with $v line ends: differs from \\n (exit $rc)"; fi
+done
+
 finish
