@@ -7,13 +7,15 @@ timing prof2png on every format (bench/run's $FORMATS).
                    sysprof
            (defaults 100 MB, 20000 functions)
 
-All but pstats draw their samples from one fixed set of 4000 stacks over
-FUNCTIONS functions (bench/stacks.py: a call DAG with a small recursive
-knot, as bench/gen_perf.py uses), repeated until the file has SIZE_MB
-megabytes: the
+collapse and dtrace files are aggregated, as real ones are: distinct
+stacks over FUNCTIONS functions (bench/stacks.py: a call DAG with a small
+recursive knot, as bench/gen_perf.py uses), each once with its count,
+until the file has SIZE_MB megabytes, so the calls grow with the size.
+The others (json, xperf, hprof, sleepy) draw their samples from one fixed
+set of 4000 stacks, repeated until the file has SIZE_MB megabytes: the
 distinct functions and calls are bounded while the size grows, so time
-should grow linearly with the size and memory hardly at all.  (sleepy is a
-zip archive: its size is the compressed size, roughly.)
+should grow linearly with the size and memory hardly at all.  (sleepy is
+a zip archive: its size is the compressed size, roughly.)
 
 pstats is a dict of functions, so its size grows with the functions:
 FUNCTIONS is ignored and as many functions are made as SIZE_MB needs, each
@@ -65,18 +67,29 @@ def repeat(records, sep=b''):
         written += len(r)
 
 
+def distinct_stacks(text_of):
+    """Texts of distinct stacks until the target size, sorted: collapse and
+    dtrace files are aggregated (each stack once, with its count), as
+    stackcollapse-* and dtrace's aggregations write them."""
+    seen, size = set(), 0
+    while size < target:
+        t = text_of(stack())
+        if t not in seen:
+            seen.add(t)
+            size += len(t) + 4
+    return sorted(seen)
+
+
 def gen_collapse():
-    stacks = [stack() for _ in range(4000)]
-    repeat([(';'.join(name(f) for f in s) + ' %d\n' % rnd.randrange(1, 50)).encode() for s in stacks])
+    for t in distinct_stacks(lambda s: ';'.join(name(f) for f in s)):
+        out.write(('%s %d\n' % (t, rnd.randrange(1, 50))).encode())
 
 
 def gen_dtrace():
     out.write(b'CPU     ID                    FUNCTION:NAME\n  1  29684                        :tick-60s \n\n')
-    recs = []
-    for s in (stack() for _ in range(4000)):
-        lines = ['              %s`%s+0x%x' % (module(f), name(f), rnd.randrange(1, 0x400)) for f in reversed(s)]
-        recs.append(('\n'.join(lines) + '\n              %d\n\n' % rnd.randrange(1, 50)).encode())
-    repeat(recs)
+    frame = lambda f: '              %s`%s+0x%x' % (module(f), name(f), 16 * (f % 64) + 4)
+    for t in distinct_stacks(lambda s: '\n'.join(frame(f) for f in reversed(s))):
+        out.write(('%s\n              %d\n\n' % (t, rnd.randrange(1, 50))).encode())
 
 
 def gen_xperf():
