@@ -8,11 +8,13 @@ timing prof2png on every format (bench/run's $FORMATS).
            (defaults 100 MB, 20000 functions)
 
 collapse and dtrace files are aggregated, as real ones are: distinct
-stacks over FUNCTIONS functions (bench/stacks.py: a call DAG with a small
-recursive knot, as bench/gen_perf.py uses), each once with its count,
-until the file has SIZE_MB megabytes, so the calls grow with the size.
-The others (json, xperf, hprof, sleepy) draw their samples from one fixed
-set of 4000 stacks, repeated until the file has SIZE_MB megabytes: the
+stacks, each once with its count, until the file has SIZE_MB megabytes;
+the stacks are walks in a sparse call graph over FUNCTIONS functions (each
+calls 1 to 4 others: bench/stacks.py), so the distinct calls stay bounded
+as the size grows.  The others (json, xperf, hprof, sleepy) draw their
+samples from one fixed set of 4000 stacks over FUNCTIONS functions
+(bench/stacks.py: a call DAG with a small recursive knot, as
+bench/gen_perf.py uses), repeated until the file has SIZE_MB megabytes: the
 distinct functions and calls are bounded while the size grows, so time
 should grow linearly with the size and memory hardly at all.  (sleepy is
 a zip archive: its size is the compressed size, roughly.)
@@ -71,9 +73,10 @@ def distinct_stacks(text_of):
     """Texts of distinct stacks until the target size, sorted: collapse and
     dtrace files are aggregated (each stack once, with its count), as
     stackcollapse-* and dtrace's aggregations write them."""
+    callees = stacks.call_graph(rnd, nfunc)
     seen, size = set(), 0
     while size < target:
-        t = text_of(stack())
+        t = text_of(stacks.walk(rnd, callees))
         if t not in seen:
             seen.add(t)
             size += len(t) + 4
