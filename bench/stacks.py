@@ -1,20 +1,30 @@
 """The call stacks the synthetic generators share (bench/gen_perf.py,
-bench/gen_formats.py): a walk down a call DAG in which a function calls
-later ones, with the interpreter's own recursion (functions 1-3 call each
-other in a loop), 5 to 39 frames deep.  Frame indices, outermost first.
-Deterministic for a given random.Random."""
+bench/gen_formats.py).  Deterministic for a given random.Random."""
 
 
-def stack(rnd, nfunc):
+def descend(rnd, step):
+    """A stack from function 0 down, 5 to 39 frames deep: each frame calls
+    step(f) (None: the stack ends there), except in the interpreter's own
+    recursion, where functions 1-3 call each other in a loop.  Frame
+    indices, outermost first."""
     depth = rnd.randrange(5, 40)
     frames = [0]
     while len(frames) < depth:
         f = frames[-1]
         if f < 4 and rnd.random() < 0.5:
             frames.append(1 + f % 3)
-        else:
-            frames.append(min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
+            continue
+        g = step(f)
+        if g is None:
+            break
+        frames.append(g)
     return frames
+
+
+def stack(rnd, nfunc):
+    """A walk down a call DAG in which a function calls any later one
+    (mostly one of the next few hundred)."""
+    return descend(rnd, lambda f: min(nfunc - 1, f + 1 + int(rnd.expovariate(0.002))))
 
 
 def call_graph(rnd, nfunc, fanout=4):
@@ -25,17 +35,5 @@ def call_graph(rnd, nfunc, fanout=4):
 
 
 def walk(rnd, callees):
-    """A stack that follows the call graph `callees` from function 0 (with
-    the same recursive knot as stack()), 5 to 39 frames deep when the graph
-    allows.  Frame indices, outermost first."""
-    depth = rnd.randrange(5, 40)
-    frames = [0]
-    while len(frames) < depth:
-        f = frames[-1]
-        if f < 4 and rnd.random() < 0.5:
-            frames.append(1 + f % 3)
-        elif callees[f]:
-            frames.append(rnd.choice(callees[f]))
-        else:
-            break
-    return frames
+    """A stack that follows the call graph `callees` (call_graph())."""
+    return descend(rnd, lambda f: rnd.choice(callees[f]) if callees[f] else None)
