@@ -707,24 +707,6 @@ static void warn_unrecognised(gp *g, const line *l)
           (size_t)q < l->n ? "..." : "");
 }
 
-/* Grow *arr (of *cap elements of size sz) to hold n+1.  false when out of
- * memory.  Big arrays (p2p_vm_realloc): fewer, larger page faults; free
- * with p2p_vm_free(arr, cap * sz). */
-static bool grow(void *arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 64;
-    if (nc > SIZE_MAX / sz)
-        return false;
-    void *p = p2p_vm_realloc(*(void **)arr, *cap * sz, nc * sz);
-    if (!p)
-        return false;
-    *(void **)arr = p;
-    *cap = nc;
-    return true;
-}
-
 /* Intern a name, with each invalid UTF-8 sequence (and NUL) replaced by
  * U+FFFD (the shared helper, util/utf8.c); *repaired tells whether it was.
  * NULL when out of memory. */
@@ -788,7 +770,7 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
                 warn_unrecognised(g, &ls[i]);
             continue;
         }
-        if (!grow(&g->kids, &g->capkids, nk, sizeof *g->kids)) {
+        if (!p2p_vm_grow(&g->kids, &g->capkids, nk, sizeof *g->kids)) {
             g->oom = true;
             return;
         }
@@ -811,7 +793,7 @@ static void parse_function_entry(gp *g, const line *ls, size_t n)
         g->ents[slot] = ep;
         return;
     }
-    if (g->nents >= UINT32_MAX - 1 || !grow(&g->ents, &g->capents, g->nents, sizeof *g->ents) ||
+    if (g->nents >= UINT32_MAX - 1 || !p2p_vm_grow(&g->ents, &g->capents, g->nents, sizeof *g->ents) ||
         idmap_put(&g->ent_slot, e.index, (uint32_t)g->nents, g->nents) < 0) {
         g->oom = true;
         return;
@@ -832,7 +814,7 @@ static void parse_cycle_entry(gp *g, const line *ls, size_t n)
             warn_unrecognised(g, &ls[i]);
     if (p2p_u64map_get(&g->cyc_seen, (uint64_t)cycle) != UINT32_MAX)
         return;
-    if (g->ncyc >= UINT32_MAX - 1 || !grow(&g->cycnums, &g->capcyc, g->ncyc, sizeof *g->cycnums) ||
+    if (g->ncyc >= UINT32_MAX - 1 || !p2p_vm_grow(&g->cycnums, &g->capcyc, g->ncyc, sizeof *g->cycnums) ||
         p2p_u64map_put(&g->cyc_seen, (uint64_t)cycle, (uint32_t)g->ncyc) < 0) {
         g->oom = true;
         return;
@@ -1074,7 +1056,7 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
             if (in_flat) {
                 flatrow r;
                 if (match_flat_row(l.s, l.n, &r)) {
-                    if (!grow(&g.flat, &g.capflat, g.nflat, sizeof *g.flat))
+                    if (!p2p_vm_grow(&g.flat, &g.capflat, g.nflat, sizeof *g.flat))
                         g.oom = true;
                     else
                         g.flat[g.nflat++] = r;
@@ -1107,7 +1089,7 @@ int p2p_parse_gprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
             parse_entry(&g);
             continue;
         }
-        if (!grow(&g.pending, &g.cappending, g.npending, sizeof *g.pending)) {
+        if (!p2p_vm_grow(&g.pending, &g.cappending, g.npending, sizeof *g.pending)) {
             g.oom = true;
             break;
         }

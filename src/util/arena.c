@@ -210,6 +210,21 @@ void *p2p_vm_grow_zero(void *p, size_t old, size_t size)
     return q;
 }
 
+bool p2p_vm_grow(void *arrp, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 64;
+    if (nc < *cap || nc > SIZE_MAX / elem)
+        return false;
+    void *p = p2p_vm_realloc(*(void **)arrp, *cap * elem, nc * elem);
+    if (!p)
+        return false;
+    *(void **)arrp = p;
+    *cap = nc;
+    return true;
+}
+
 typedef struct block {
     struct block *next;
     size_t used, size;

@@ -23,8 +23,8 @@ char *p2p_arena_vprintf(p2p_arena *a, const char *fmt, va_list ap);
 /* Big arrays: p (NULL, or from p2p_vm_realloc with size `old`) grown or
  * shrunk to `size` bytes, contents kept, new bytes unspecified; NULL when
  * out of memory (p is then untouched).  Large ones are mapped (asking for
- * huge pages) and grown with mremap (no copy), and their new bytes are
- * then zero.  Free with
+ * huge pages) in a longer range of addresses they grow in without a copy
+ * (arena.c), and their new bytes are then zero.  Free with
  * p2p_vm_free(p, the last size). */
 void *p2p_vm_realloc(void *p, size_t old, size_t size);
 void p2p_vm_free(void *p, size_t size);
@@ -32,6 +32,11 @@ void p2p_vm_free(void *p, size_t size);
 void *p2p_vm_zalloc(size_t size);
 /* p2p_vm_realloc, with the new bytes (beyond `old`) zero. */
 void *p2p_vm_grow_zero(void *p, size_t old, size_t size);
+/* Room for element n in the big array *arrp of *cap elements of `elem`
+ * bytes: its capacity doubled (from 64) when n reaches it.  false when out
+ * of memory (*arrp is then untouched).  Free with
+ * p2p_vm_free(*arrp, *cap * elem). */
+bool p2p_vm_grow(void *arrp, size_t *cap, size_t n, size_t elem);
 
 /* ---- growable byte buffer -------------------------------------------- */
 typedef struct p2p_buf {
