@@ -119,6 +119,20 @@ typedef struct p2p_cycle {
     p2p_events ev;
 } p2p_cycle;
 
+/* What a profile's SAMPLES values measure, for the text that shows them
+ * (tooltips, --stats, the legend's total, --show-samples).  The formats
+ * gprof2dot reads leave it P2P_UNIT_DEFAULT (their output does not change):
+ * SAMPLES is then a count named by cost_name, or "samples".  Formats whose
+ * values carry a unit (pprof sample types, speedscope's `unit`, V8's
+ * microseconds) set it, and store times in seconds and sizes in bytes. */
+typedef enum p2p_unit {
+    P2P_UNIT_DEFAULT = 0,
+    P2P_UNIT_COUNT,       /* a count of what cost_name names ("samples",
+                             "alloc_objects"); NULL: "samples" */
+    P2P_UNIT_SECONDS,     /* a time, in seconds */
+    P2P_UNIT_BYTES        /* a size, in bytes */
+} p2p_unit;
+
 typedef enum p2p_id_kind { P2P_ID_INT = 0, P2P_ID_STRING = 1 } p2p_id_kind;
 
 typedef struct p2p_arena p2p_arena;
@@ -144,6 +158,7 @@ typedef struct p2p_profile {
     int pstats_python;
     double pstats_total_tt;
     const char *cost_name;
+    p2p_unit unit;        /* what SAMPLES measures (see p2p_unit) */
     /* NULL, or the pstats statistics of calls [0, ncall_stats): see
      * p2p_profile_call_stat() */
     p2p_call_stat *call_stats;
@@ -182,6 +197,13 @@ uint32_t p2p_profile_name_index(p2p_profile *p, const char *s, size_t len);
 const char *p2p_profile_name_str(const p2p_profile *p, uint32_t i);
 size_t p2p_profile_name_len(const p2p_profile *p, uint32_t i);
 uint32_t *p2p_profile_name_val(p2p_profile *p, uint32_t i);
+
+/* A SAMPLES value v as text in the profile's unit, into out (always
+ * NUL-terminated when size > 0): "1.25 s" (seconds), "1.50 MB" (bytes, in
+ * units of 1024 as pprof prints them: B, kB, MB, GB, TB), "1234 samples" or
+ * "1234 alloc_objects" (counts; the default unit too).  Returns the length
+ * of the whole text, as snprintf does. */
+int p2p_profile_value_text(const p2p_profile *p, double v, char *out, size_t size);
 
 /* printf into the profile's arena.  NULL when out of memory. */
 const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)

@@ -90,6 +90,31 @@ const char *p2p_profile_printf(p2p_profile *p, const char *fmt, ...)
     return s;
 }
 
+int p2p_profile_value_text(const p2p_profile *p, double v, char *out, size_t size)
+{
+    switch (p->unit) {
+    case P2P_UNIT_SECONDS:
+        return snprintf(out, size, "%.7g s", v);
+    case P2P_UNIT_BYTES: {
+        static const char *const names[] = {"B", "kB", "MB", "GB", "TB"};
+        size_t u = 0;
+        double x = v;
+        while (fabs(x) >= 1024 && u + 1 < sizeof names / sizeof names[0]) {
+            x /= 1024;
+            u++;
+        }
+        return u ? snprintf(out, size, "%.2f %s", x, names[u]) : snprintf(out, size, "%.0f B", x);
+    }
+    case P2P_UNIT_COUNT:
+        if (v == trunc(v) && fabs(v) < 9007199254740992.0)
+            return snprintf(out, size, "%.0f %s", v, p->cost_name ? p->cost_name : "samples");
+        /* fall through */
+    case P2P_UNIT_DEFAULT:
+    default:
+        return snprintf(out, size, "%.7g %s", v, p->cost_name ? p->cost_name : "samples");
+    }
+}
+
 uint32_t p2p_profile_name_index(p2p_profile *p, const char *s, size_t len)
 {
     return p2p_intern_index(p->index->names, s, len);

@@ -277,6 +277,7 @@ typedef struct rep {
     sortspec sort;
     const char *self_label, *total_label, *name_label;
     const char *unit;     /* the cost's unit, when not seconds */
+    int decimals;         /* of a cost when not seconds: 3 for a time */
     int colw;             /* width of the self and total columns */
     bool subheader;       /* callers hold (nc, cc, tt, ct) tuples */
     const struct callref *calls_listed; /* the call list being sorted */
@@ -566,7 +567,7 @@ static void put_cost(rep *r, double x)
     if (r->seconds)
         p2p_buf_printf(&r->out, "%*.3f", r->colw, x);
     else
-        p2p_buf_printf(&r->out, "%*.0f", r->colw, x);
+        p2p_buf_printf(&r->out, "%*.*f", r->colw, r->decimals, x);
 }
 
 /* eval_print_amount() for one restriction; msg gets the "List reduced"
@@ -762,10 +763,15 @@ static void print_header(rep *r)
         /* no call counts (sampled stacks): the functions seen */
         p2p_buf_printf(&r->out, "         %u functions ", r->nrows);
     }
-    if (r->seconds)
+    if (r->seconds) {
         p2p_buf_printf(&r->out, "in %.3f seconds\n\n", total);
-    else
+    } else if (p->unit != P2P_UNIT_DEFAULT && !r->o->cost_name) {
+        char v[64];
+        p2p_profile_value_text(p, total, v, sizeof v);
+        p2p_buf_printf(&r->out, "in %s\n\n", v);
+    } else {
         p2p_buf_printf(&r->out, "in %.0f %s\n\n", total, r->unit);
+    }
 }
 
 static int print_stats(rep *r)
@@ -968,7 +974,10 @@ int p2p_stats_report(const p2p_profile *p, const p2p_stats_opts *o, char **out, 
         r.self_label = "tottime";
         r.total_label = "cumtime";
     } else {
-        const char *unit = o->cost_name ? o->cost_name : p->cost_name ? p->cost_name : "samples";
+        /* a unit's name for the values with one (pprof, speedscope, v8) */
+        const char *named = p->unit == P2P_UNIT_SECONDS ? "s" : p->unit == P2P_UNIT_BYTES ? "bytes" : NULL;
+        const char *unit = o->cost_name ? o->cost_name : named ? named : p->cost_name ? p->cost_name : "samples";
+        r.decimals = p->unit == P2P_UNIT_SECONDS ? 3 : 0;
         r.unit = unit;
         r.self_label = unit;
         r.total_label = unit;

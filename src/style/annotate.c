@@ -117,7 +117,16 @@ static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_fu
     const char *unit = time_unit(p);
     put_share(b, "total time", &f->ev, P2P_TOTAL_TIME, P2P_TOTAL_TIME_RATIO, unit, tf);
     put_share(b, "self time", &f->ev, P2P_TIME, P2P_TIME_RATIO, unit, tf);
-    if (p2p_ev_has(&f->ev, P2P_SAMPLES)) {
+    if (p2p_ev_has(&f->ev, P2P_SAMPLES) && p->unit != P2P_UNIT_DEFAULT) {
+        /* a value with a unit: the function's own, and its stacks' */
+        char v[64];
+        p2p_profile_value_text(p, p2p_ev_get(&f->ev, P2P_SAMPLES), v, sizeof v);
+        p2p_buf_printf(b, "\nself: %s", v);
+        if (p2p_ev_has(&f->ev, P2P_TOTAL_SAMPLES)) {
+            p2p_profile_value_text(p, p2p_ev_get(&f->ev, P2P_TOTAL_SAMPLES), v, sizeof v);
+            p2p_buf_printf(b, "\ntotal: %s", v);
+        }
+    } else if (p2p_ev_has(&f->ev, P2P_SAMPLES)) {
         p2p_buf_puts(b, "\nsamples: ");
         put_count(b, p2p_ev_get(&f->ev, P2P_SAMPLES));
         if (p->cost_name)
@@ -334,11 +343,8 @@ static void put_html(p2p_buf *b, const char *s, size_t max)
 int p2p_profile_total_text(const p2p_profile *p, char *out, size_t size)
 {
     const p2p_events *ev = &p->ev;
-    char v[64];
-    if (p2p_ev_has(ev, P2P_SAMPLES)) {
-        snprintf(v, sizeof v, "%.7g", p2p_ev_get(ev, P2P_SAMPLES));
-        return snprintf(out, size, "%s %s", v, p->cost_name ? p->cost_name : "samples");
-    }
+    if (p2p_ev_has(ev, P2P_SAMPLES))
+        return p2p_profile_value_text(p, p2p_ev_get(ev, P2P_SAMPLES), out, size);
     if (p2p_ev_has(ev, P2P_TIME))
         return snprintf(out, size, "%.7g s", p2p_ev_get(ev, P2P_TIME));
     if (p2p_ev_has(ev, P2P_TOTAL_TIME))

@@ -391,8 +391,15 @@ static int add_node(p2p_graph *g, const p2p_profile *p, const p2p_theme *t, cons
     if (p2p_style_name_lines(p, f, lo, b) < 0)
         return P2P_ENOMEM;
     for (size_t i = 0; i < nev; i++) {
-        if (p2p_ev_has(&f->ev, ev[i])) {
-            p2p_buf_putc(b, '\n');
+        if (!p2p_ev_has(&f->ev, ev[i]))
+            continue;
+        p2p_buf_putc(b, '\n');
+        if ((ev[i] == P2P_SAMPLES || ev[i] == P2P_TOTAL_SAMPLES) && p->unit != P2P_UNIT_DEFAULT) {
+            /* --show-samples of a value with a unit: "1.50 MB", not a count */
+            char v[64];
+            p2p_profile_value_text(p, p2p_ev_get(&f->ev, ev[i]), v, sizeof v);
+            p2p_buf_puts(b, v);
+        } else {
             p2p_style_put_event(b, ev[i], p2p_ev_get(&f->ev, ev[i]), tf);
         }
     }

@@ -282,6 +282,52 @@ static void other_formats(void **state)
     p2p_profile_free(p);
 }
 
+/* Values with a unit (pprof, speedscope, v8): seconds with decimals,
+ * bytes and named counts in the headers and the total line. */
+static void units(void **state)
+{
+    (void)state;
+    p2p_profile *p = p2p_profile_new(P2P_ID_INT);
+    p->unit = P2P_UNIT_SECONDS;
+    p2p_ev_set(&p->ev, P2P_SAMPLES, 1.5);
+    const char *names[] = {"main", "work"};
+    double self[] = {0.25, 1.25}, total[] = {1.5, 1.25};
+    for (int i = 0; i < 2; i++) {
+        p2p_fid f = p2p_profile_add_int(p, i, p2p_profile_intern(p, names[i], strlen(names[i])));
+        p2p_ev_set(&p->functions[f].ev, P2P_SAMPLES, self[i]);
+        p2p_ev_set(&p->functions[f].ev, P2P_TOTAL_SAMPLES, total[i]);
+    }
+    char *s = report(p, "cumulative", NULL, 0, true, NULL, NULL);
+    assert_string_equal(s, "         2 functions in 1.5 s\n"
+                           "\n"
+                           "   Ordered by: total s\n"
+                           "\n"
+                           "   ncalls   self s  percall  total s  percall function\n"
+                           "        -    0.250             1.500          main\n"
+                           "        -    1.250             1.250          work\n"
+                           "\n\n");
+    free(s);
+    char text[64];
+    p2p_profile_value_text(p, 0.000125, text, sizeof text);
+    assert_string_equal(text, "0.000125 s");
+    p->unit = P2P_UNIT_BYTES;
+    p2p_profile_value_text(p, 1536, text, sizeof text);
+    assert_string_equal(text, "1.50 kB");
+    p2p_profile_value_text(p, 1023, text, sizeof text);
+    assert_string_equal(text, "1023 B");
+    p2p_profile_value_text(p, 3.0 * 1024 * 1024 * 1024, text, sizeof text);
+    assert_string_equal(text, "3.00 GB");
+    p->unit = P2P_UNIT_COUNT;
+    p2p_profile_value_text(p, 12345678, text, sizeof text);
+    assert_string_equal(text, "12345678 samples");
+    p->cost_name = "alloc_objects";
+    p2p_profile_value_text(p, 2.5, text, sizeof text);
+    assert_string_equal(text, "2.5 alloc_objects");
+    p2p_profile_total_text(p, text, sizeof text);
+    assert_string_equal(text, "1.5 alloc_objects");
+    p2p_profile_free(p);
+}
+
 static void python2_dict_order(void **state)
 {
     (void)state;
@@ -360,6 +406,7 @@ int main(void)
         cmocka_unit_test(restrictions),
         cmocka_unit_test(callers_and_callees),
         cmocka_unit_test(other_formats),
+        cmocka_unit_test(units),
         cmocka_unit_test(python2_dict_order),
         cmocka_unit_test(python_repr),
     };
