@@ -127,7 +127,33 @@ typedef struct p2p_parse_opts {
      * and links of p2p_graph_annotate().  The graph is the same. */
     bool no_call_stats;
     bool no_fn_stats;
+    /* Threads, in the formats whose samples name a thread or process (see
+     * src/parse/threads.h; a format that names none ignores both).
+     * thread: --thread, a POSIX extended regular expression; only samples
+     * of threads whose label it matches (anywhere) are kept; NULL: all.
+     * A regex that matches no thread fails the parse (P2P_ENOTFOUND, the
+     * message lists the threads).  threads: --list-threads; when not NULL
+     * the parser adds every thread it saw, kept or not, with its total. */
+    const char *thread;
+    struct p2p_thread_list *threads;
 } p2p_parse_opts;
+
+/* The threads (or processes) of a profile, in the order first seen, with
+ * the total of their samples in the profile's unit (p2p_profile.unit). */
+typedef struct p2p_thread_info {
+    char *label;          /* what --thread matches, e.g. "python3 1234/1235" */
+    double total;         /* the sum of the weights of its samples */
+    uint64_t samples;     /* how many samples (or events) it had */
+    bool kept;            /* --thread kept it (true when no --thread) */
+} p2p_thread_info;
+
+typedef struct p2p_thread_list {
+    p2p_thread_info *v;
+    size_t n, cap;
+} p2p_thread_list;
+
+/* Free the labels and the array of a thread list (not the list itself). */
+void p2p_thread_list_free(p2p_thread_list *l);
 
 /* Which derived-data recipe (analyse.h) a format needs after parsing. */
 typedef enum p2p_derive {
