@@ -33,7 +33,7 @@ _prof2png()
         -o|--output)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
-        -n|--node-thres|-e|--edge-thres|--skew|--depth|--max-nodes|--max-pixels|--dpi|--time-format|--title|--href|-z|--root|-l|--leaf|-p|--path|--event|--list-functions|--limit|--filter|--callers|--callees|--compare-tolerance)
+        -n|--node-thres|-e|--edge-thres|--skew|--depth|--max-nodes|--max-pixels|--dpi|--time-format|--title|--href|-z|--root|-l|--leaf|-p|--path|--event|--thread|--list-functions|--limit|--filter|--callers|--callees|--compare-tolerance)
             return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -238,6 +238,39 @@ int p2p_cli_list_functions(p2p_profile *p, const p2p_cli_options *o, const char 
     return ok ? P2P_EXIT_OK : P2P_EXIT_INPUT;
 }
 
+/* Heaviest first, then in the order first seen. */
+static int cmp_thread(const void *a, const void *b)
+{
+    const p2p_thread_info *x = *(const p2p_thread_info *const *)a, *y = *(const p2p_thread_info *const *)b;
+    if (x->total != y->total)
+        return x->total > y->total ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+int p2p_cli_list_threads(const p2p_profile *p, const p2p_thread_list *l)
+{
+    const p2p_thread_info **v = malloc((l->n ? l->n : 1) * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "prof2png: out of memory\n");
+        return P2P_EXIT_INPUT;
+    }
+    double all = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        v[i] = &l->v[i];
+        all += l->v[i].total;
+    }
+    qsort(v, l->n, sizeof *v, cmp_thread);
+    printf("%16s %8s %12s  %s\n", "total", "share", "samples", "thread");
+    for (size_t i = 0; i < l->n; i++) {
+        char value[64];
+        p2p_profile_value_text(p, v[i]->total, value, sizeof value);
+        printf("%16s %7.2f%% %12llu  %s%s\n", value, all > 0 ? 100.0 * v[i]->total / all : 0.0,
+               (unsigned long long)v[i]->samples, v[i]->label, v[i]->kept ? "" : "  (not kept by --thread)");
+    }
+    free(v);
+    return fflush(stdout) == 0 && !ferror(stdout) ? P2P_EXIT_OK : P2P_EXIT_INPUT;
+}
+
 typedef struct ranked {
     double weight;
     const char *name;

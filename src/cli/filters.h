@@ -30,6 +30,12 @@ int p2p_cli_prune(p2p_profile *p, const p2p_cli_options *o, p2p_cli_role role, c
  * dump's event order).  Returns the exit code (P2P_EXIT_OK when listed). */
 int p2p_cli_list_functions(p2p_profile *p, const p2p_cli_options *o, const char *format, const char *file);
 
+/* --list-threads: print the threads of p (the list its parser made) on
+ * stdout, heaviest first: total in p's unit, share of all, samples,
+ * whether --thread kept it, and the label --thread matches.  Returns the
+ * exit code. */
+int p2p_cli_list_threads(const p2p_profile *p, const p2p_thread_list *l);
+
 /* --compare: list on stderr (a note, up to 5 names) the live functions of
  * p2 that p1 lacks; gprof2dot draws only p1's functions, and so does
  * prof2png. */

@@ -1,6 +1,7 @@
 /* prof2png: the program.  The only code that reads argv, prints and exits. */
 #include <errno.h>
 #include <pthread.h>
+#include <regex.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,18 +203,27 @@ static void sink_warning(void *ctx, const char *msg)
 static bool output_is_dot;
 
 /* Parse inputs [first, first+n) into a profile with its derived events.
- * Warnings go to *w (one for the parse, one for what follows). */
+ * Warnings go to *w (one for the parse, one for what follows).  With
+ * --thread or --list-threads, *threads gets the threads the parser saw. */
 static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *inputs, size_t n,
-                        p2p_profile **out, p2p_diag *d, warn_sink w[2])
+                        p2p_profile **out, p2p_diag *d, warn_sink w[2], p2p_thread_list *threads)
 {
     w[0].file = inputs[0].name;
     w[1].file = NULL; /* what follows the parse warns without a file name */
-    p2p_parse_opts po = {.warn = sink_warning, .warn_ctx = &w[0], .event = o->event};
+    p2p_parse_opts po = {.warn = sink_warning, .warn_ctx = &w[0], .event = o->event, .thread = o->thread};
+    if (o->thread || o->list_threads)
+        po.threads = threads;
     /* pstats data that only the text reports, tooltips and links read */
     po.no_call_stats = !p2p_cli_stats_wanted(o);
     po.no_fn_stats = po.no_call_stats && !o->tooltips && !o->href && output_is_dot;
     p2p_diag_init(d, inputs[0].name);
     int rc = fmt->parse(inputs, n, &po, out, d);
+    if (!rc && po.threads && threads->n == 0) {
+        p2p_profile_free(*out);
+        *out = NULL;
+        rc = p2p_diag_set(d, P2P_EUNSUPPORTED, 0, -1, "%s names no threads or processes (--thread, --list-threads)",
+                          n == 1 ? "the input" : "the inputs");
+    }
     if (rc)
         return rc;
     (*out)->warn = sink_warning;
@@ -245,6 +255,7 @@ typedef struct load_task {
     warn_sink w[2];
     char *text; /* the buffered warnings */
     size_t len;
+    p2p_thread_list threads;
 } load_task;
 
 static void load_one(void *ctx, size_t i)
@@ -252,7 +263,7 @@ static void load_one(void *ctx, size_t i)
     load_task *t = &((load_task *)ctx)[i];
     FILE *buf = open_memstream(&t->text, &t->len);
     t->w[0].buf = t->w[1].buf = buf; /* NULL (out of memory): straight to stderr */
-    t->rc = load_profile(t->o, t->fmt, t->in, 1, &t->p, &t->d, t->w);
+    t->rc = load_profile(t->o, t->fmt, t->in, 1, &t->p, &t->d, t->w, &t->threads);
     if (buf)
         fclose(buf);
 }
@@ -267,6 +278,7 @@ static int load_two(const p2p_cli_options *o, const p2p_format *fmt, p2p_input *
         if (t[i].text && !quiet && (rc == 0 || t[i].rc == 0))
             fputs(t[i].text, stderr);
         free(t[i].text);
+        p2p_thread_list_free(&t[i].threads);
         if (t[i].rc && !rc) {
             rc = t[i].rc;
             *d = t[i].d;
@@ -435,6 +447,24 @@ int main(int argc, char **argv)
         rc = usage("--compare needs two input files, exactly");
         goto out;
     }
+    if (o.thread) {
+        /* a bad --thread is a usage error for every format, before any
+         * input is read (the parsers that name threads compile it again) */
+        regex_t re;
+        int rrc = regcomp(&re, o.thread, REG_EXTENDED | REG_NOSUB);
+        if (rrc) {
+            char why[200];
+            regerror(rrc, &re, why, sizeof why);
+            snprintf(err, sizeof err, "--thread: invalid regular expression '%s': %s", o.thread, why);
+            rc = usage(err);
+            goto out;
+        }
+        regfree(&re);
+    }
+    if (o.compare && o.list_threads) {
+        rc = usage("--list-threads does not work with --compare");
+        goto out;
+    }
     if (o.compare && o.max_nodes) {
         rc = usage("--max-nodes does not work with --compare");
         goto out;
@@ -495,10 +525,18 @@ int main(int argc, char **argv)
             p2p_cli_note_added(p1, p2, inputs[ninputs - 1].name);
     } else {
         warn_sink w[2] = {{0}, {0}};
-        if (load_profile(&o, fmt, inputs, ninputs, &p1, &d, w)) {
+        p2p_thread_list threads = {0};
+        int lrc = load_profile(&o, fmt, inputs, ninputs, &p1, &d, w, &threads);
+        /* --list-threads: the threads and their totals, instead of a graph */
+        if (!lrc && o.list_threads)
+            rc = p2p_cli_list_threads(p1, &threads);
+        p2p_thread_list_free(&threads);
+        if (lrc) {
             rc = report(&d);
             goto out;
         }
+        if (o.list_threads)
+            goto out;
         /* --list-functions lists before the thresholds (gprof2dot: after),
          * and exits before any output file is made */
         if (o.list_functions && o.list_functions[0]) {

@@ -44,6 +44,8 @@ enum {
     OPT_JOBS,
     OPT_DPI,
     OPT_MAX_PIXELS,
+    OPT_THREAD,
+    OPT_LIST_THREADS,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +53,8 @@ static const struct option long_options[] = {
     {"type", required_argument, NULL, 'T'},
     {"format", required_argument, NULL, 'f'},
     {"event", required_argument, NULL, OPT_EVENT},
+    {"thread", required_argument, NULL, OPT_THREAD},
+    {"list-threads", no_argument, NULL, OPT_LIST_THREADS},
     {"list-functions", required_argument, NULL, OPT_LIST_FUNCTIONS},
     {"total", required_argument, NULL, OPT_TOTAL},
     {"stats", no_argument, NULL, OPT_STATS},
@@ -135,6 +139,13 @@ void p2p_cli_usage(FILE *fp)
         "                          DOT.  The file is written whole or not at all.\n"
         "      --event NAME        callgrind: the event to graph (Ir, Dr, sysTime, ...)\n"
         "                          [default: the first event of the file]\n"
+        "      --thread REGEX      keep the samples of the threads (or processes) whose\n"
+        "                          label matches REGEX (POSIX extended, anywhere in the\n"
+        "                          label); formats that name threads only.  A REGEX\n"
+        "                          that matches no thread is an error [default: all]\n"
+        "      --list-threads      list the threads of the input with their totals,\n"
+        "                          instead of a graph (the labels --thread matches)\n"
+        "                          [default: a graph]\n"
         "      --total METHOD      perf, collapse, dtrace: how total times are found:\n"
         "                          callratios (shared out along call ratios) or\n"
         "                          callstacks (the share of stacks a function is on)\n"
@@ -390,6 +401,8 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
         case 'T': o->type = arg; break;
         case 'f': o->format = arg; break;
         case OPT_EVENT: o->event = arg; break;
+        case OPT_THREAD: o->thread = arg; break;
+        case OPT_LIST_THREADS: o->list_threads = true; break;
         case OPT_LIST_FUNCTIONS: o->list_functions = arg; break;
         case OPT_TOTAL:
             if (strcmp(arg, "callratios") != 0 && strcmp(arg, "callstacks") != 0)

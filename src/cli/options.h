@@ -19,6 +19,8 @@ typedef struct p2p_cli_options {
     const char *type;            /* -T; NULL = from -o's extension, else dot */
     const char *format;          /* -f; NULL = not given */
     const char *event;           /* --event: callgrind event by name; NULL = the first */
+    const char *thread;          /* --thread REGEX: the threads whose samples are kept; NULL = all */
+    bool list_threads;           /* --list-threads: list the threads instead of a graph */
     double node_thres;           /* -n, percent */
     double edge_thres;           /* -e, percent */
     const char *colormap;        /* -c: a built-in name or a .theme file */

@@ -21,6 +21,18 @@ usage_error() {
   expect_absent "$tmp/out.png" "$what"
 }
 
+# Threads: a bad regular expression, --list-threads with --compare, and a
+# format that names no threads (exit 1: the input cannot answer).
+usage_error "--thread 'a('" "--thread: invalid regular expression 'a\\(': " -f pstats --thread 'a(' "$stats"
+usage_error "--list-threads --compare" "--list-threads does not work with --compare" \
+  -f pstats --compare --list-threads "$stats" "$stats"
+for opt in "--thread main" --list-threads; do
+  # shellcheck disable=SC2086
+  expect_exit 1 "$opt on pstats" -- "$bin" -f pstats $opt "$stats" -o "$tmp/out.png"
+  expect_match "$err" "^prof2png: .*myapp.stats: the input names no threads or processes" "$opt on pstats: message"
+  expect_absent "$tmp/out.png" "$opt on pstats"
+done
+
 # Numbers.
 for v in abc '' 1e999 nan 12x; do
   usage_error "-n '$v'" "-n/--node-thres: expected a percentage, found '$v'" -f pstats -n "$v" "$stats"
