@@ -13,6 +13,9 @@ set(doc "${root}/share/doc/${CPACK_PACKAGE_NAME}")
 # libraries lose their debug sections.
 file(GLOB_RECURSE objects "${root}/bin/*" "${root}/lib/*")
 foreach(f ${objects})
+  if(IS_SYMLINK "${f}")
+    continue()
+  endif()
   file(READ "${f}" magic LIMIT 8 HEX)
   if(magic MATCHES "^7f454c46")           # ELF
     set(how)
@@ -24,6 +27,16 @@ foreach(f ${objects})
   execute_process(COMMAND ${CPACK_P2P_STRIP} ${how} --remove-section=.comment --remove-section=.note "${f}"
                   COMMAND_ERROR_IS_FATAL ANY)
 endforeach()
+
+# A shared library asks dpkg to run ldconfig through its trigger, as
+# Debian's policy wants (lintian: lacks-ldconfig-trigger).  CPack 3.25 also
+# writes a postinst and postrm that call ldconfig themselves (lintian's
+# warning maintscript-calls-ldconfig); they are harmless.
+file(GLOB_RECURSE shared LIST_DIRECTORIES false "${root}/lib/lib*.so.*")
+if(shared)
+  file(WRITE "${CPACK_TOPLEVEL_DIRECTORY}/triggers" "activate-noawait ldconfig\n")
+  list(APPEND CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CPACK_TOPLEVEL_DIRECTORY}/triggers")
+endif()
 
 file(GLOB_RECURSE pages "${root}/share/man/*")
 foreach(page ${pages})
