@@ -33,8 +33,8 @@ thresholds and colours nodes and edges by their share of the total.
 It writes DOT, as gprof2dot does, or renders PNG, SVG or PDF itself
 through Graphviz's library, with no dot program needed.
 .
-The package also holds the static library with its headers and a
-pkg-config file.")
+The package also holds the library, libprof2png, with its headers and
+a pkg-config file.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -13,7 +13,7 @@ set(doc "${root}/share/doc/${CPACK_PACKAGE_NAME}")
 # libraries lose their debug sections.
 file(GLOB_RECURSE objects "${root}/bin/*" "${root}/lib/*")
 foreach(f ${objects})
-  if(IS_SYMLINK "${f}")
+  if(NOT CPACK_P2P_STRIP OR IS_SYMLINK "${f}")
     continue()
   endif()
   file(READ "${f}" magic LIMIT 8 HEX)
