@@ -94,6 +94,20 @@ C
   expect_exit 0 "cc with pkg-config" -- cc -std=c11 "${san[@]}" -o "$tmp/use" "$tmp/use.c" $(pkg-config --cflags --libs prof2png)
   expect_exit 0 "run the program" -- "$tmp/use"
   expect_match "$out" ' #ff0000$' "the library works"
+
+  # `cmake --install --prefix DIR` (no DESTDIR): the .pc names DIR, the
+  # prefix given at install time, and a program outside the tree builds
+  # with it alone
+  x=$tmp/x
+  expect_exit 0 "cmake --install --prefix" -- "$cmake" --install "$build" --prefix "$x"
+  xpc=$(find "$x" -name prof2png.pc)
+  expect_match "$(cat "$xpc")" "^prefix=$x\$" ".pc prefix is the --prefix"
+  export PKG_CONFIG_PATH=$(dirname "$xpc")
+  unset PKG_CONFIG_SYSROOT_DIR
+  # shellcheck disable=SC2046
+  expect_exit 0 "cc with the --prefix .pc" -- cc -std=c11 "${san[@]}" -o "$tmp/use2" "$tmp/use.c" $(pkg-config --cflags --libs prof2png)
+  expect_exit 0 "run the --prefix program" -- "$tmp/use2"
+  expect_match "$out" ' #ff0000$' "the --prefix library works"
 fi
 
 finish
