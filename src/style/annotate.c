@@ -94,6 +94,29 @@ static const char *time_unit(const p2p_profile *p)
     return p->cost_name || p2p_ev_has(&p->ev, P2P_SAMPLES) ? NULL : " s";
 }
 
+/* The tooltip text in b, into g's arena, with every '&' written "&amp;":
+ * Graphviz copies a tooltip into SVG (and image maps) escaping '&' only
+ * when it does not already start a character reference, so a name holding
+ * "&lt;" would be shown as "<"; written "&amp;lt;", it shows as "&lt;" in
+ * the SVG and image maps, the outputs that show tooltips. */
+static const char *take_tooltip(p2p_graph *g, p2p_buf *b)
+{
+    if (b->oom || !b->len || !memchr(b->data, '&', b->len))
+        return p2p_style_take(g, b);
+    p2p_buf t;
+    p2p_buf_init(&t);
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->data[i] == '&')
+            p2p_buf_puts(&t, "&amp;");
+        else
+            p2p_buf_putc(&t, b->data[i]);
+    }
+    b->len = 0;
+    const char *s = t.oom ? NULL : p2p_style_take(g, &t);
+    p2p_buf_free(&t);
+    return s;
+}
+
 static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_function *f, const char *tf,
                                 p2p_buf *b)
 {
@@ -127,7 +150,7 @@ static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_fu
         p2p_buf_printf(b, "\ncalls: %" PRId64, f->called);
     if (f->cycle != P2P_NONE)
         p2p_buf_printf(b, "\nin recursion cycle %" PRIu32, f->cycle + 1);
-    return p2p_style_take(g, b);
+    return take_tooltip(g, b);
 }
 
 static const char *edge_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_call *k, const char *tf,
@@ -142,7 +165,7 @@ static const char *edge_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_ca
         p2p_buf_puts(b, "\ncalls: ");
         put_count(b, p2p_ev_get(&k->ev, P2P_CALLS));
     }
-    return p2p_style_take(g, b);
+    return take_tooltip(g, b);
 }
 
 /* ---- links ---------------------------------------------------------------- */
@@ -164,6 +187,16 @@ int p2p_href_check(const char *tmpl, char *err, size_t size)
                      n > 40 ? 40 : n, p);
             return -1;
         }
+    }
+    /* the page that shows a link runs script: a javascript: or data: link
+     * would run the profile's text; links go to the web or to files only */
+    if (!p2p_url_safe(tmpl, strlen(tmpl))) {
+        size_t k = strcspn(tmpl, ":/?#");
+        snprintf(err, size,
+                 "expected an http:, https:, file: or relative URL, found '%.*s' (the scheme written out; "
+                 "no placeholder, '&', space or control character before the first ':', '/', '?' or '#')",
+                 (int)(k >= 40 ? 40 : k + (tmpl[k] == ':')), tmpl);
+        return -1;
     }
     return 0;
 }
@@ -249,6 +282,9 @@ int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_op
 {
     if (!ao->tooltips && !ao->href)
         return 0;
+    char why[160];
+    if (ao->href && p2p_href_check(ao->href, why, sizeof why))
+        return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "--href: %s", why);
     int rc = 0;
     p2p_buf b;
     p2p_buf_init(&b);

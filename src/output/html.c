@@ -1,0 +1,382 @@
+/* The interactive HTML view (docs/html.md): one self-contained page that
+ * holds the SVG Graphviz rendered, a heading, a legend, and the view's own
+ * script and style (src/output/html/view.js and view.css, embedded at build
+ * time with their SHA-256 hashes by cmake/embed_html.cmake).
+ *
+ * A profile is untrusted input and the page runs script, so nothing of the
+ * profile may reach the page as markup or code:
+ *  - the page's Content-Security-Policy lets only the embedded script and
+ *    style run (by hash) and loads nothing (default-src 'none'): an inline
+ *    script, an event-handler attribute or a javascript: URL that got in
+ *    would still not run;
+ *  - the SVG is copied through a check of its markup (copy_svg): only the
+ *    elements Graphviz writes, no event-handler attribute, links only to
+ *    http:, https:, file: or relative URLs, no markup inside a <title> (an
+ *    HTML integration point) or after the root element.  Graphviz escapes
+ *    names in text and attributes; the check makes a mistake there an
+ *    error rather than a hole;
+ *  - the texts of the heading and the legend are escaped here (put_text);
+ *  - the script reads names from the SVG's DOM and writes them only as text
+ *    (textContent), never as markup.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/html_assets.h"
+#include "prof2png/prof2png.h"
+#include "util/utf8.h"
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Append s as HTML text (also fit for a quoted attribute value): invalid
+ * UTF-8 replaced by U+FFFD, & < > " ' escaped, control characters other
+ * than tab and newline dropped. */
+static void put_text(p2p_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    p2p_buf tmp;
+    p2p_buf_init(&tmp);
+    p2p_utf8_repair(&tmp, s, strlen(s), true);
+    for (size_t i = 0; i < tmp.len; i++) {
+        unsigned char c = (unsigned char)tmp.data[i];
+        switch (c) {
+        case '&': p2p_buf_puts(b, "&amp;"); break;
+        case '<': p2p_buf_puts(b, "&lt;"); break;
+        case '>': p2p_buf_puts(b, "&gt;"); break;
+        case '"': p2p_buf_puts(b, "&quot;"); break;
+        case '\'': p2p_buf_puts(b, "&#39;"); break;
+        default:
+            if (c >= 0x20 || c == '\t' || c == '\n')
+                p2p_buf_putc(b, (char)c);
+        }
+    }
+    if (tmp.oom)
+        b->oom = true;
+    p2p_buf_free(&tmp);
+}
+
+/* The title: the one given, else the inputs on one line, else "prof2png". */
+static void put_title(p2p_buf *b, const p2p_html_opts *ho)
+{
+    if (ho->title && ho->title[0]) {
+        put_text(b, ho->title);
+        return;
+    }
+    if (!ho->inputs || !ho->inputs[0]) {
+        p2p_buf_puts(b, "prof2png");
+        return;
+    }
+    p2p_buf one;
+    p2p_buf_init(&one);
+    for (const char *p = ho->inputs; *p; p++) {
+        if (*p == '\n')
+            p2p_buf_puts(&one, ", ");
+        else
+            p2p_buf_putc(&one, *p);
+    }
+    p2p_buf_putc(&one, '\0');
+    if (one.oom)
+        b->oom = true;
+    else
+        put_text(b, one.data);
+    p2p_buf_free(&one);
+}
+
+/* ---- the SVG, checked as it is copied ---------------------------------------- */
+
+/* The elements Graphviz's SVG renderer writes (with gradients and HTML-like
+ * labels); anything else is refused. */
+static const char *const svg_elements[] = {
+    "svg",  "g",    "title", "a",    "polygon",        "polyline",       "path",
+    "ellipse", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop",
+};
+
+static bool allowed_element(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof svg_elements / sizeof svg_elements[0]; i++)
+        if (strlen(svg_elements[i]) == n && memcmp(svg_elements[i], name, n) == 0)
+            return true;
+    return false;
+}
+
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+/* Does the case-insensitive prefix of s[0..n) equal lower-case `word`? */
+static bool iprefix(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    if (n < k)
+        return false;
+    for (size_t i = 0; i < k; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != word[i])
+            return false;
+    }
+    return true;
+}
+
+static const char *find(const char *s, size_t n, const char *what)
+{
+    return memmem(s, n, what, strlen(what));
+}
+
+/* Copy Graphviz's SVG document svg[0..n) into b as markup fit for an HTML
+ * page (see the top of this file): the prolog, the doctype and comments
+ * are dropped (comments repeat node names), the root element and all it
+ * holds are copied as they are once checked.  0, or P2P_ERENDER. */
+static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
+{
+    size_t i = 0;
+    long depth = 0;
+    bool started = false, ended = false, in_title = false;
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        size_t j = lt ? (size_t)(lt - s) : n;
+        if (started && !ended) {
+            p2p_buf_append(b, s + i, j - i);
+        } else {
+            for (size_t k = i; k < j; k++)
+                if (!is_space(s[k]))
+                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)k, "the SVG has text outside its <svg> element");
+        }
+        if (!lt)
+            break;
+        i = j;
+        const char *rest = s + i;
+        size_t left = n - i;
+        if (left >= 4 && memcmp(rest, "<!--", 4) == 0) {
+            const char *end = find(rest + 4, left - 4, "-->");
+            if (!end)
+                return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has an unterminated comment");
+            i = (size_t)(end - s) + 3;
+            continue;
+        }
+        if (!started && left >= 2 && (rest[1] == '?' || rest[1] == '!')) {
+            /* the XML declaration and the doctype (no internal subset) */
+            const char *end = memchr(rest, '>', left);
+            if (!end)
+                return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG's prolog is unterminated");
+            i = (size_t)(end - s) + 1;
+            continue;
+        }
+        if (ended)
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has markup after its <svg> element");
+        bool close = left >= 2 && rest[1] == '/';
+        size_t k = 1 + close, name_at = k;
+        while (k < left && (is_alpha(rest[k]) || (k > name_at && is_digit(rest[k]))))
+            k++;
+        size_t name_len = k - name_at;
+        if (!name_len || !allowed_element(rest + name_at, name_len))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has an unexpected element <%.*s>",
+                                (int)(name_len ? (name_len > 40 ? 40 : name_len) : (left > 1 ? 1 : 0)),
+                                rest + name_at);
+        if (!started && (close || name_len != 3 || memcmp(rest + name_at, "svg", 3) != 0))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG does not start with <svg>");
+        bool title = name_len == 5 && memcmp(rest + name_at, "title", 5) == 0;
+        if (in_title && !(close && title))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has markup inside a <title>");
+        bool self_closing = false;
+        if (close) {
+            while (k < left && is_space(rest[k]))
+                k++;
+            if (k == left || rest[k] != '>')
+                return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has a malformed end tag");
+        } else {
+            /* attributes: name="value" or name='value' */
+            for (;;) {
+                size_t sp = k;
+                while (k < left && is_space(rest[k]))
+                    k++;
+                if (k < left && rest[k] == '>')
+                    break;
+                if (k + 1 < left && rest[k] == '/' && rest[k + 1] == '>') {
+                    self_closing = true;
+                    k++;
+                    break;
+                }
+                size_t an = k;
+                while (k < left && (is_alpha(rest[k]) || (k > an && (is_digit(rest[k]) || strchr(":-_.", rest[k])))))
+                    k++;
+                size_t alen = k - an;
+                if (!alen || k == sp || k + 1 >= left || rest[k] != '=' || (rest[k + 1] != '"' && rest[k + 1] != '\''))
+                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + k), "the SVG has a malformed tag");
+                char q = rest[k + 1];
+                const char *v = rest + k + 2;
+                const char *vend = memchr(v, q, left - (k + 2));
+                if (!vend)
+                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + k), "the SVG has an unterminated attribute");
+                size_t vlen = (size_t)(vend - v);
+                if (iprefix(rest + an, alen, "on"))
+                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + an),
+                                        "the SVG has an event-handler attribute %.*s", (int)(alen > 40 ? 40 : alen),
+                                        rest + an);
+                bool href = (alen == 4 && iprefix(rest + an, 4, "href")) ||
+                            (alen > 5 && iprefix(rest + an + alen - 5, 5, ":href"));
+                if (href && !p2p_url_safe(v, vlen))
+                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + an),
+                                        "the SVG has a link that is not http:, https:, file: or relative");
+                k = (size_t)(vend - rest) + 1;
+            }
+        }
+        p2p_buf_append(b, rest, k + 1);
+        i += k + 1;
+        started = true;
+        if (close) {
+            in_title = false;
+            if (--depth == 0)
+                ended = true;
+        } else if (!self_closing) {
+            depth++;
+            in_title = title;
+        }
+    }
+    if (!ended)
+        return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)n, "the SVG ends before its </svg>");
+    return 0;
+}
+
+/* ---- the legend ----------------------------------------------------------------- */
+
+/* The colour scale as a small SVG (colours as attributes: the policy
+ * allows no inline style), as p2p_graph_legend draws it in a picture. */
+static void put_scale(p2p_buf *b, const p2p_theme *t)
+{
+    static const int steps[] = {0, 10, 25, 50, 75, 100};
+    const int nsteps = (int)(sizeof steps / sizeof steps[0]);
+    bool filled = strcmp(t->nodestyle, "filled") == 0;
+    p2p_buf_printf(b, "<svg class=\"scale\" viewBox=\"0 0 %d 20\" width=\"%d\" height=\"20\" role=\"img\" "
+                      "aria-label=\"colour scale from 0%% to 100%%\">",
+                   nsteps * 40, nsteps * 40);
+    for (int i = 0; i < nsteps; i++) {
+        char hex[8], fg[8];
+        double w = steps[i] / 100.0;
+        p2p_theme_color(t, w, hex);
+        p2p_theme_node_fgcolor(t, w, fg);
+        if (filled)
+            p2p_buf_printf(b, "<rect x=\"%d\" y=\"0\" width=\"40\" height=\"20\" fill=\"%s\"/>", i * 40, hex);
+        else
+            p2p_buf_printf(b, "<rect x=\"%d.5\" y=\"0.5\" width=\"39\" height=\"19\" fill=\"white\" stroke=\"%s\"/>",
+                           i * 40, hex);
+        p2p_buf_printf(b, "<text x=\"%d\" y=\"14\" fill=\"%s\" text-anchor=\"middle\">%d%%</text>", i * 40 + 20, fg,
+                       steps[i]);
+    }
+    p2p_buf_puts(b, "</svg>\n");
+}
+
+static void put_legend(p2p_buf *b, const p2p_html_opts *ho)
+{
+    p2p_buf_puts(b, "<section id=\"legend\">\n<h2>Legend</h2>\n<p>");
+    put_text(b, ho->scale ? ho->scale : "colour: share of the total time");
+    p2p_buf_puts(b, "</p>\n");
+    if (ho->theme)
+        put_scale(b, ho->theme);
+    p2p_buf_puts(b, "<p>a node: name, total time share, (self time share), calls</p>\n");
+    if (ho->total) {
+        p2p_buf_puts(b, "<p>total: ");
+        put_text(b, ho->total);
+        p2p_buf_puts(b, "</p>\n");
+    }
+    p2p_buf_printf(b, "<p>hidden: nodes below %g%%, edges below %g%%</p>\n</section>\n", ho->node_thres,
+                   ho->edge_thres);
+}
+
+static void put_about(p2p_buf *b, const p2p_html_opts *ho)
+{
+    p2p_buf_puts(b, "<section id=\"about\">\n<h2>Made with</h2>\n");
+    if (ho->command) {
+        p2p_buf_puts(b, "<pre id=\"command\">");
+        put_text(b, ho->command);
+        p2p_buf_puts(b, "</pre>\n");
+    }
+    if (ho->inputs && ho->inputs[0]) {
+        p2p_buf_puts(b, "<p>inputs:</p>\n<pre id=\"inputs\">");
+        put_text(b, ho->inputs);
+        p2p_buf_puts(b, "</pre>\n");
+    }
+    p2p_buf_puts(b, "<p>prof2png " PROF2PNG_VERSION "</p>\n</section>\n");
+}
+
+/* ---- the page ----------------------------------------------------------------- */
+
+/* Contract in output.h. */
+int p2p_html_write(const char *svg, size_t svglen, const p2p_html_opts *ho, char **out, size_t *len, p2p_diag *d)
+{
+    static const p2p_html_opts none;
+    if (!ho)
+        ho = &none;
+    *out = NULL;
+    *len = 0;
+    p2p_buf b;
+    p2p_buf_init(&b);
+    /* one allocation for the whole page, as a rule */
+    p2p_buf_append(&b, "", 0);
+    size_t want = svglen + p2p_html_script_len + p2p_html_style_len + 8192;
+    char *grown = b.cap < want ? realloc(b.data, want) : NULL;
+    if (grown) {
+        b.data = grown;
+        b.cap = want;
+    }
+    p2p_buf_printf(&b,
+                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src %s; "
+                   "style-src %s; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+                   "form-action 'none'\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta name=\"generator\" content=\"prof2png " PROF2PNG_VERSION "\">\n<title>",
+                   p2p_html_script_csp, p2p_html_style_csp);
+    put_title(&b, ho);
+    p2p_buf_puts(&b, "</title>\n<style>");
+    p2p_buf_append(&b, p2p_html_style, p2p_html_style_len);
+    p2p_buf_puts(&b, "</style>\n</head>\n<body>\n<header id=\"top\">\n<h1 id=\"title\">");
+    put_title(&b, ho);
+    p2p_buf_puts(&b,
+                 "</h1>\n"
+                 "<input id=\"search\" type=\"search\" placeholder=\"search: regular expression\" "
+                 "aria-label=\"search the function names (a regular expression)\" spellcheck=\"false\" "
+                 "autocomplete=\"off\">\n"
+                 "<output id=\"count\" for=\"search\"></output><span id=\"position\"></span>\n"
+                 "<span id=\"status\"></span>\n"
+                 "<span id=\"zoom\"><button id=\"zoom-out\" type=\"button\" title=\"zoom out (-)\">\xe2\x88\x92</button>"
+                 "<button id=\"zoom-fit\" type=\"button\" title=\"fit the graph to the window (0)\">fit</button>"
+                 "<button id=\"zoom-in\" type=\"button\" title=\"zoom in (+)\">+</button></span>\n"
+                 "</header>\n<main>\n<div id=\"graph\">\n");
+    int rc = copy_svg(&b, svg, svglen, d);
+    if (rc) {
+        p2p_buf_free(&b);
+        return rc;
+    }
+    p2p_buf_puts(&b, "\n</div>\n<aside id=\"side\">\n");
+    put_legend(&b, ho);
+    p2p_buf_puts(&b,
+                 "<section id=\"details\" hidden>\n<h2>Selected</h2>\n<pre id=\"details-text\"></pre>\n"
+                 "<p id=\"details-link\" hidden><a id=\"details-href\">open the link</a></p>\n</section>\n"
+                 "<section id=\"functions\">\n<h2>Functions <span id=\"list-count\"></span></h2>\n"
+                 "<div id=\"sort\"><span>name</span>"
+                 "<button type=\"button\" id=\"sort-total\" title=\"sort by total time\">total</button>"
+                 "<button type=\"button\" id=\"sort-self\" title=\"sort by self time\">self</button></div>\n"
+                 "<ol id=\"list\"></ol>\n</section>\n"
+                 "<section id=\"keys\">\n<h2>Keys</h2>\n<dl>"
+                 "<dt>drag</dt><dd>pan</dd>"
+                 "<dt>wheel, + \xe2\x88\x92</dt><dd>zoom (pinch too)</dd>"
+                 "<dt>0</dt><dd>fit the graph to the window</dd>"
+                 "<dt>click</dt><dd>focus on the paths through a node</dd>"
+                 "<dt>shift-click</dt><dd>add a node to the focus</dd>"
+                 "<dt>Esc</dt><dd>clear the focus</dd>"
+                 "<dt>/</dt><dd>search: a regular expression, case-insensitive unless it holds a capital</dd>"
+                 "<dt>Enter</dt><dd>next match (shift: previous)</dd>"
+                 "</dl>\n<p>The view is in the address: copy it to share it.</p>\n</section>\n");
+    put_about(&b, ho);
+    p2p_buf_puts(&b, "</aside>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>");
+    p2p_buf_append(&b, p2p_html_script, p2p_html_script_len);
+    p2p_buf_puts(&b, "</script>\n</body>\n</html>\n");
+    *out = p2p_buf_take(&b, len);
+    if (!*out)
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory writing the HTML page");
+    return 0;
+}
