@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "output/html_assets.h"
 #include "prof2png/prof2png.h"
@@ -29,32 +30,11 @@
 
 /* ---- text ------------------------------------------------------------------ */
 
-/* Append s as HTML text (also fit for a quoted attribute value): invalid
- * UTF-8 replaced by U+FFFD, & < > " ' escaped, control characters other
- * than tab and newline dropped. */
+/* Append s as HTML text (also fit for a quoted attribute value). */
 static void put_text(p2p_buf *b, const char *s)
 {
-    if (!s)
-        return;
-    p2p_buf tmp;
-    p2p_buf_init(&tmp);
-    p2p_utf8_repair(&tmp, s, strlen(s), true);
-    for (size_t i = 0; i < tmp.len; i++) {
-        unsigned char c = (unsigned char)tmp.data[i];
-        switch (c) {
-        case '&': p2p_buf_puts(b, "&amp;"); break;
-        case '<': p2p_buf_puts(b, "&lt;"); break;
-        case '>': p2p_buf_puts(b, "&gt;"); break;
-        case '"': p2p_buf_puts(b, "&quot;"); break;
-        case '\'': p2p_buf_puts(b, "&#39;"); break;
-        default:
-            if (c >= 0x20 || c == '\t' || c == '\n')
-                p2p_buf_putc(b, (char)c);
-        }
-    }
-    if (tmp.oom)
-        b->oom = true;
-    p2p_buf_free(&tmp);
+    if (s)
+        p2p_utf8_put_markup(b, s, strlen(s), "\n");
 }
 
 /* The title: the one given, else the inputs on one line, else "prof2png". */
@@ -105,20 +85,11 @@ static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-/* Does the case-insensitive prefix of s[0..n) equal lower-case `word`? */
+/* Does s[0..n) start with `word`, in any case? */
 static bool iprefix(const char *s, size_t n, const char *word)
 {
     size_t k = strlen(word);
-    if (n < k)
-        return false;
-    for (size_t i = 0; i < k; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (c != word[i])
-            return false;
-    }
-    return true;
+    return n >= k && strncasecmp(s, word, k) == 0;
 }
 
 static const char *find(const char *s, size_t n, const char *what)
@@ -360,7 +331,9 @@ int p2p_html_write(const char *svg, size_t svglen, const p2p_html_opts *ho, char
                  "<div id=\"sort\"><span>name</span>"
                  "<button type=\"button\" id=\"sort-total\" title=\"sort by total time\">total</button>"
                  "<button type=\"button\" id=\"sort-self\" title=\"sort by self time\">self</button></div>\n"
-                 "<ol id=\"list\"></ol>\n</section>\n"
+                 "<ol id=\"list\"></ol>\n</section>\n");
+    put_about(&b, ho);
+    p2p_buf_puts(&b,
                  "<section id=\"keys\">\n<h2>Keys</h2>\n<dl>"
                  "<dt>drag</dt><dd>pan</dd>"
                  "<dt>wheel, + \xe2\x88\x92</dt><dd>zoom (pinch too)</dd>"
@@ -371,7 +344,6 @@ int p2p_html_write(const char *svg, size_t svglen, const p2p_html_opts *ho, char
                  "<dt>/</dt><dd>search: a regular expression, case-insensitive unless it holds a capital</dd>"
                  "<dt>Enter</dt><dd>next match (shift: previous)</dd>"
                  "</dl>\n<p>The view is in the address: copy it to share it.</p>\n</section>\n");
-    put_about(&b, ho);
     p2p_buf_puts(&b, "</aside>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>");
     p2p_buf_append(&b, p2p_html_script, p2p_html_script_len);
     p2p_buf_puts(&b, "</script>\n</body>\n</html>\n");

@@ -342,25 +342,14 @@ done:
 
 /* ---- title and legend ------------------------------------------------------ */
 
-/* Append s as HTML-label text: valid UTF-8, with & < > " escaped. */
+/* Append s as HTML-label text: valid UTF-8, markup characters escaped,
+ * lines joined by <br/>. */
 static void put_html(p2p_buf *b, const char *s, size_t max)
 {
     p2p_buf tmp;
     p2p_buf_init(&tmp);
     put_capped(&tmp, s, max);
-    for (size_t i = 0; i < tmp.len; i++) {
-        char c = tmp.data[i];
-        switch (c) {
-        case '&': p2p_buf_puts(b, "&amp;"); break;
-        case '<': p2p_buf_puts(b, "&lt;"); break;
-        case '>': p2p_buf_puts(b, "&gt;"); break;
-        case '"': p2p_buf_puts(b, "&quot;"); break;
-        case '\n': p2p_buf_puts(b, "<br/>"); break;
-        default:
-            if ((unsigned char)c >= 0x20 || c == '\t')
-                p2p_buf_putc(b, c);
-        }
-    }
+    p2p_utf8_put_markup(b, tmp.data ? tmp.data : "", tmp.len, "<br/>");
     if (tmp.oom)
         b->oom = true;
     p2p_buf_free(&tmp);

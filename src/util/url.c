@@ -1,20 +1,12 @@
 /* Links: which URLs prof2png writes (util.h). */
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
 static bool scheme_is(const char *s, size_t n, const char *word)
 {
-    if (n != strlen(word))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (c != word[i])
-            return false;
-    }
-    return true;
+    return n == strlen(word) && strncasecmp(s, word, n) == 0;
 }
 
 bool p2p_url_safe(const char *s, size_t n)

@@ -290,7 +290,7 @@
     if (searchText) parts.push('search=' + encodeURIComponent(searchText));
     if (focusText) parts.push('focus=' + encodeURIComponent(focusText));
     if (sortKey !== 'total') parts.push('sort=' + sortKey);
-    if (viewSet) parts.push('view=' + [view.x, view.y, view.w].map((v) => Math.round(v)).join(','));
+    if (viewSet) parts.push('view=' + [view.x, view.y, view.w].map((v) => +v.toFixed(1)).join(','));
     const hash = parts.length ? '#' + parts.join('&') : '';
     if (hash === location.hash) return;
     written = hash;
@@ -418,6 +418,7 @@
     }
     focused = new Set(re ? nodes.filter((n) => re.test(n.name)).map((n) => n.index) : []);
     applyFocus();
+    if (text && !re) status.textContent = 'focus: invalid regular expression';
   }
 
   const escapeRegExp = (s) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
@@ -512,7 +513,6 @@
       });
       n.row = li;
     }
-    $('list-count').textContent = '(' + nodes.length + ')';
   }
 
   function key(a) {
@@ -533,6 +533,8 @@
   function filterList() {
     const marked = new Set(matches);
     for (const n of nodes) n.row.hidden = searchText !== '' && !marked.has(n);
+    $('list-count').textContent = searchText ? '(' + matches.length + ' of ' + nodes.length + ')'
+      : '(' + nodes.length + ')';
   }
 
   $('sort-total').addEventListener('click', () => sortList('total'));
