@@ -97,19 +97,107 @@ static const char *find(const char *s, size_t n, const char *what)
     return memmem(s, n, what, strlen(what));
 }
 
-/* Copy Graphviz's SVG document svg[0..n) into b as markup fit for an HTML
- * page (see the top of this file): the prolog, the doctype and comments
- * are dropped (comments repeat node names), the root element and all it
- * holds are copied as they are once checked.  0, or P2P_ERENDER. */
-static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
+static bool is_name_char(char c)
+{
+    return is_alpha(c) || is_digit(c) || c == ':' || c == '-' || c == '_' || c == '.';
+}
+
+/* The open elements: where each one's name starts in the SVG, and its
+ * length (an allowed element's name: at most 14 letters). */
+typedef struct open_elements {
+    size_t *at;
+    unsigned char *len;
+    size_t n, cap;
+} open_elements;
+
+static bool push_element(open_elements *o, size_t at, size_t len)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        size_t *a = realloc(o->at, cap * sizeof *a);
+        if (!a)
+            return false;
+        o->at = a;
+        unsigned char *l = realloc(o->len, cap);
+        if (!l)
+            return false;
+        o->len = l;
+        o->cap = cap;
+    }
+    o->at[o->n] = at;
+    o->len[o->n++] = (unsigned char)len;
+    return true;
+}
+
+/* One tag, at s[0..n) (s[0] is '<', and the tag is not a comment): its
+ * element's name (*name, *name_len), whether it is an end tag or closes
+ * itself, and its length up to and with its '>'.  Attributes are
+ * name="value" or name='value', after a space; none may be an event
+ * handler (on...), and a link (href, xlink:href) must be one p2p_url_safe
+ * allows.  0, or P2P_ERENDER at offset `at` of the SVG. */
+static int read_tag(const char *s, size_t n, size_t at, size_t *name, size_t *name_len, bool *close,
+                    bool *self_closing, size_t *len, p2p_diag *d)
+{
+    *close = n >= 2 && s[1] == '/';
+    *self_closing = false;
+    size_t k = 1 + *close;
+    *name = k;
+    while (k < n && (is_alpha(s[k]) || (k > *name && is_digit(s[k]))))
+        k++;
+    *name_len = k - *name;
+    if (!*name_len || !allowed_element(s + *name, *name_len))
+        return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)at, "the SVG has an unexpected element <%.*s>",
+                            (int)(*name_len ? (*name_len > 40 ? 40 : *name_len) : (n > 1 ? 1 : 0)), s + *name);
+    if (*close) {
+        while (k < n && is_space(s[k]))
+            k++;
+        if (k == n || s[k] != '>')
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)at, "the SVG has a malformed end tag");
+        *len = k + 1;
+        return 0;
+    }
+    for (;;) {
+        size_t before = k;
+        while (k < n && is_space(s[k]))
+            k++;
+        if (k < n && s[k] == '>')
+            break;
+        if (k + 1 < n && s[k] == '/' && s[k + 1] == '>') {
+            *self_closing = true;
+            k++;
+            break;
+        }
+        size_t an = k;
+        while (k < n && (is_alpha(s[k]) || (k > an && is_name_char(s[k]))))
+            k++;
+        size_t alen = k - an;
+        if (!alen || an == before || k + 1 >= n || s[k] != '=' || (s[k + 1] != '"' && s[k + 1] != '\''))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(at + k), "the SVG has a malformed tag");
+        const char *v = s + k + 2;
+        const char *vend = memchr(v, s[k + 1], n - (k + 2));
+        if (!vend)
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(at + k), "the SVG has an unterminated attribute");
+        if (iprefix(s + an, alen, "on"))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(at + an), "the SVG has an event-handler attribute %.*s",
+                                (int)(alen > 40 ? 40 : alen), s + an);
+        bool href = (alen == 4 && iprefix(s + an, 4, "href")) || (alen > 5 && iprefix(s + an + alen - 5, 5, ":href"));
+        if (href && !p2p_url_safe(v, (size_t)(vend - v)))
+            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(at + an),
+                                "the SVG has a link that is not http:, https:, file: or relative");
+        k = (size_t)(vend - s) + 1;
+    }
+    *len = k + 1;
+    return 0;
+}
+
+static int copy_elements(p2p_buf *b, const char *s, size_t n, open_elements *open, p2p_diag *d)
 {
     size_t i = 0;
-    long depth = 0;
-    bool started = false, ended = false, in_title = false;
+    bool started = false;
     while (i < n) {
         const char *lt = memchr(s + i, '<', n - i);
         size_t j = lt ? (size_t)(lt - s) : n;
-        if (started && !ended) {
+        if (open->n) {
             p2p_buf_append(b, s + i, j - i);
         } else {
             for (size_t k = i; k < j; k++)
@@ -119,97 +207,66 @@ static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
         if (!lt)
             break;
         i = j;
-        const char *rest = s + i;
+        const char *tag = s + i;
         size_t left = n - i;
-        if (left >= 4 && memcmp(rest, "<!--", 4) == 0) {
-            const char *end = find(rest + 4, left - 4, "-->");
+        if (left >= 4 && memcmp(tag, "<!--", 4) == 0) {
+            const char *end = find(tag + 4, left - 4, "-->");
             if (!end)
                 return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has an unterminated comment");
             i = (size_t)(end - s) + 3;
             continue;
         }
-        if (!started && left >= 2 && (rest[1] == '?' || rest[1] == '!')) {
+        if (!started && left >= 2 && (tag[1] == '?' || tag[1] == '!')) {
             /* the XML declaration and the doctype (no internal subset) */
-            const char *end = memchr(rest, '>', left);
+            const char *end = memchr(tag, '>', left);
             if (!end)
                 return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG's prolog is unterminated");
             i = (size_t)(end - s) + 1;
             continue;
         }
-        if (ended)
+        if (started && !open->n)
             return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has markup after its <svg> element");
-        bool close = left >= 2 && rest[1] == '/';
-        size_t k = 1 + close, name_at = k;
-        while (k < left && (is_alpha(rest[k]) || (k > name_at && is_digit(rest[k]))))
-            k++;
-        size_t name_len = k - name_at;
-        if (!name_len || !allowed_element(rest + name_at, name_len))
-            return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has an unexpected element <%.*s>",
-                                (int)(name_len ? (name_len > 40 ? 40 : name_len) : (left > 1 ? 1 : 0)),
-                                rest + name_at);
-        if (!started && (close || name_len != 3 || memcmp(rest + name_at, "svg", 3) != 0))
+        size_t name = 0, name_len = 0, len = 0;
+        bool close, self_closing;
+        int rc = read_tag(tag, left, i, &name, &name_len, &close, &self_closing, &len, d);
+        if (rc)
+            return rc;
+        if (!started && (close || name_len != 3 || memcmp(tag + name, "svg", 3) != 0))
             return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG does not start with <svg>");
-        bool title = name_len == 5 && memcmp(rest + name_at, "title", 5) == 0;
-        if (in_title && !(close && title))
+        bool in_title = open->n && open->len[open->n - 1] == 5 && memcmp(s + open->at[open->n - 1], "title", 5) == 0;
+        if (in_title && !close)
             return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has markup inside a <title>");
-        bool self_closing = false;
         if (close) {
-            while (k < left && is_space(rest[k]))
-                k++;
-            if (k == left || rest[k] != '>')
-                return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has a malformed end tag");
-        } else {
-            /* attributes: name="value" or name='value' */
-            for (;;) {
-                size_t sp = k;
-                while (k < left && is_space(rest[k]))
-                    k++;
-                if (k < left && rest[k] == '>')
-                    break;
-                if (k + 1 < left && rest[k] == '/' && rest[k + 1] == '>') {
-                    self_closing = true;
-                    k++;
-                    break;
-                }
-                size_t an = k;
-                while (k < left && (is_alpha(rest[k]) || (k > an && (is_digit(rest[k]) || strchr(":-_.", rest[k])))))
-                    k++;
-                size_t alen = k - an;
-                if (!alen || k == sp || k + 1 >= left || rest[k] != '=' || (rest[k + 1] != '"' && rest[k + 1] != '\''))
-                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + k), "the SVG has a malformed tag");
-                char q = rest[k + 1];
-                const char *v = rest + k + 2;
-                const char *vend = memchr(v, q, left - (k + 2));
-                if (!vend)
-                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + k), "the SVG has an unterminated attribute");
-                size_t vlen = (size_t)(vend - v);
-                if (iprefix(rest + an, alen, "on"))
-                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + an),
-                                        "the SVG has an event-handler attribute %.*s", (int)(alen > 40 ? 40 : alen),
-                                        rest + an);
-                bool href = (alen == 4 && iprefix(rest + an, 4, "href")) ||
-                            (alen > 5 && iprefix(rest + an + alen - 5, 5, ":href"));
-                if (href && !p2p_url_safe(v, vlen))
-                    return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)(i + an),
-                                        "the SVG has a link that is not http:, https:, file: or relative");
-                k = (size_t)(vend - rest) + 1;
-            }
+            size_t top = open->n - 1;
+            if (open->len[top] != name_len || memcmp(s + open->at[top], tag + name, name_len) != 0)
+                return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG's </%.*s> does not close its <%.*s>",
+                                    (int)name_len, tag + name, (int)open->len[top], s + open->at[top]);
+            open->n--;
+        } else if (!self_closing && !push_element(open, i + name, name_len)) {
+            return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory copying the SVG");
         }
-        p2p_buf_append(b, rest, k + 1);
-        i += k + 1;
+        p2p_buf_append(b, tag, len);
+        i += len;
         started = true;
-        if (close) {
-            in_title = false;
-            if (--depth == 0)
-                ended = true;
-        } else if (!self_closing) {
-            depth++;
-            in_title = title;
-        }
     }
-    if (!ended)
+    if (!started || open->n)
         return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)n, "the SVG ends before its </svg>");
     return 0;
+}
+
+/* Copy Graphviz's SVG document svg[0..n) into b as markup fit for an HTML
+ * page (see the top of this file): the prolog, the doctype and comments
+ * are dropped (comments repeat node names), the root element and all it
+ * holds are copied as they are once checked.  Elements must nest, each end
+ * tag closing the element opened last, so that a browser builds the tree
+ * an XML parser would.  0, or P2P_ERENDER (P2P_ENOMEM). */
+static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
+{
+    open_elements open = {0};
+    int rc = copy_elements(b, s, n, &open, d);
+    free(open.at);
+    free(open.len);
+    return rc;
 }
 
 /* ---- the legend ----------------------------------------------------------------- */
