@@ -282,7 +282,7 @@ int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_op
 {
     if (!ao->tooltips && !ao->href)
         return 0;
-    char why[160];
+    char why[256];
     if (ao->href && p2p_href_check(ao->href, why, sizeof why))
         return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "--href: %s", why);
     int rc = 0;

@@ -146,10 +146,17 @@ async function sample() {
   // builtins.exec, main, medium, light, time.sleep
   same(await page.eval("document.getElementById('count').textContent"), '5 of 7', "typing 'i': the count");
   same(await page.eval("t.nodes('.match').length"), 5, "typing 'i': the marks");
+  // Enter steps through the matches in the list's order, heaviest first;
+  // shift-Enter steps back (round to the lightest)
+  await page.key('Enter');
+  same(await page.eval("t.nodes('.current')"), ['~:0:<built-in method builtins.exec>'], 'Enter: the heaviest match first');
+  same(await page.eval("document.getElementById('position').textContent"), '#1', 'Enter: the position');
+  await page.key('Enter', 8 /* shift */);
+  same(await page.eval("t.nodes('.current')"), [LIGHT], 'shift-Enter: back round to the lightest match');
   await page.type('ght');
   same(await page.eval("document.getElementById('count').textContent"), '1 of 7', "typing 'ight': the count");
   same(await page.eval("t.nodes('.match')"), [LIGHT], "typing 'ight' marks light");
-  check((await page.eval('location.hash')) === '#search=ight', 'typing writes search= in the fragment',
+  check(/^#search=ight(&|$)/.test(await page.eval('location.hash')), 'typing writes search= in the fragment',
     await page.eval('location.hash'));
   await page.key('Enter');
   same(await page.eval("t.nodes('.current')"), [LIGHT], 'Enter steps to the match');

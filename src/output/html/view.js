@@ -83,6 +83,7 @@
       in: [],
       box: null,
       row: null,
+      rank: 0, // place in the list
     };
     nodes.push(node);
     if (!byId.has(node.id)) byId.set(node.id, node.index);
@@ -332,7 +333,8 @@
       search.classList.add('bad');
       count.textContent = 'invalid regular expression';
     }
-    matches = re ? nodes.filter((n) => re.test(n.name)) : [];
+    // in the list's order: Enter steps from the heaviest match down
+    matches = re ? nodes.filter((n) => re.test(n.name)).sort((a, b) => a.rank - b.rank) : [];
     const marked = new Set(matches);
     for (const n of nodes) n.el.classList.toggle('match', marked.has(n));
     setCurrent(-1);
@@ -525,6 +527,11 @@
     const order = nodes.slice().sort((a, b) =>
       key(b[sortKey]) - key(a[sortKey]) || key(b[other]) - key(a[other]) || a.index - b.index);
     list.replaceChildren(...order.map((n) => n.row));
+    order.forEach((n, i) => { n.rank = i; });
+    if (matches.length) {
+      setCurrent(-1);
+      matches.sort((a, b) => a.rank - b.rank);
+    }
     $('sort-total').classList.toggle('on', sortKey === 'total');
     $('sort-self').classList.toggle('on', sortKey === 'self');
     writeFragment();
@@ -654,10 +661,10 @@
   function applyFragment() {
     loading = true;
     const state = readFragment();
+    sortList(state.sort);
     search.value = state.search || '';
     runSearch(search.value);
     focusOn(state.focus || '');
-    sortList(state.sort);
     const v = (state.view || '').split(',').map(Number);
     if (v.length === 3 && v.every(Number.isFinite) && v[2] > 0) {
       viewSet = true;
