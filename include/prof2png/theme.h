@@ -147,6 +147,16 @@ typedef struct p2p_legend_opts {
     double node_thres, edge_thres; /* percent */
 } p2p_legend_opts;
 
+/* The colour scale of a legend: the colours of P2P_LEGEND_STEPS weights
+ * (0, 10, 25, 50, 75 and 100 %) in theme t, with the text colour on each.
+ * Returns whether t fills its nodes (else it draws their outlines). */
+#define P2P_LEGEND_STEPS 6
+typedef struct p2p_legend_step {
+    int percent;
+    char color[8], fgcolor[8]; /* "#rrggbb" */
+} p2p_legend_step;
+bool p2p_theme_legend_scale(const p2p_theme *t, p2p_legend_step out[P2P_LEGEND_STEPS]);
+
 /* Draw a title and/or legend at the top of the picture: the graph's label
  * becomes an HTML-like table.  Nothing happens when neither is asked for.
  * 0, or P2P_ENOMEM with d filled. */

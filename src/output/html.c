@@ -102,32 +102,16 @@ static bool is_name_char(char c)
     return is_alpha(c) || is_digit(c) || c == ':' || c == '-' || c == '_' || c == '.';
 }
 
-/* The open elements: where each one's name starts in the SVG, and its
- * length (an allowed element's name: at most 14 letters). */
+/* An open element: where its name starts in the SVG, and its length. */
+typedef struct open_element {
+    size_t at, len;
+} open_element;
+
+/* The open elements, innermost last (grown by p2p_vm_grow). */
 typedef struct open_elements {
-    size_t *at;
-    unsigned char *len;
+    open_element *e;
     size_t n, cap;
 } open_elements;
-
-static bool push_element(open_elements *o, size_t at, size_t len)
-{
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 64;
-        size_t *a = realloc(o->at, cap * sizeof *a);
-        if (!a)
-            return false;
-        o->at = a;
-        unsigned char *l = realloc(o->len, cap);
-        if (!l)
-            return false;
-        o->len = l;
-        o->cap = cap;
-    }
-    o->at[o->n] = at;
-    o->len[o->n++] = (unsigned char)len;
-    return true;
-}
 
 /* One tag, at s[0..n) (s[0] is '<', and the tag is not a comment): its
  * element's name (*name, *name_len), whether it is an end tag or closes
@@ -233,17 +217,19 @@ static int copy_elements(p2p_buf *b, const char *s, size_t n, open_elements *ope
             return rc;
         if (!started && (close || name_len != 3 || memcmp(tag + name, "svg", 3) != 0))
             return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG does not start with <svg>");
-        bool in_title = open->n && open->len[open->n - 1] == 5 && memcmp(s + open->at[open->n - 1], "title", 5) == 0;
+        const open_element *top = open->n ? &open->e[open->n - 1] : NULL;
+        bool in_title = top && top->len == 5 && memcmp(s + top->at, "title", 5) == 0;
         if (in_title && !close)
             return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG has markup inside a <title>");
         if (close) {
-            size_t top = open->n - 1;
-            if (open->len[top] != name_len || memcmp(s + open->at[top], tag + name, name_len) != 0)
+            if (top->len != name_len || memcmp(s + top->at, tag + name, name_len) != 0)
                 return p2p_diag_set(d, P2P_ERENDER, 0, (int64_t)i, "the SVG's </%.*s> does not close its <%.*s>",
-                                    (int)name_len, tag + name, (int)open->len[top], s + open->at[top]);
+                                    (int)name_len, tag + name, (int)top->len, s + top->at);
             open->n--;
-        } else if (!self_closing && !push_element(open, i + name, name_len)) {
-            return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory copying the SVG");
+        } else if (!self_closing) {
+            if (!p2p_vm_grow(&open->e, &open->cap, open->n, sizeof *open->e))
+                return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory copying the SVG");
+            open->e[open->n++] = (open_element){i + name, name_len};
         }
         p2p_buf_append(b, tag, len);
         i += len;
@@ -264,8 +250,7 @@ static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
 {
     open_elements open = {0};
     int rc = copy_elements(b, s, n, &open, d);
-    free(open.at);
-    free(open.len);
+    p2p_vm_free(open.e, open.cap * sizeof *open.e);
     return rc;
 }
 
@@ -275,24 +260,20 @@ static int copy_svg(p2p_buf *b, const char *s, size_t n, p2p_diag *d)
  * allows no inline style), as p2p_graph_legend draws it in a picture. */
 static void put_scale(p2p_buf *b, const p2p_theme *t)
 {
-    static const int steps[] = {0, 10, 25, 50, 75, 100};
-    const int nsteps = (int)(sizeof steps / sizeof steps[0]);
-    bool filled = strcmp(t->nodestyle, "filled") == 0;
+    p2p_legend_step step[P2P_LEGEND_STEPS];
+    bool filled = p2p_theme_legend_scale(t, step);
     p2p_buf_printf(b, "<svg class=\"scale\" viewBox=\"0 0 %d 20\" width=\"%d\" height=\"20\" role=\"img\" "
                       "aria-label=\"colour scale from 0%% to 100%%\">",
-                   nsteps * 40, nsteps * 40);
-    for (int i = 0; i < nsteps; i++) {
-        char hex[8], fg[8];
-        double w = steps[i] / 100.0;
-        p2p_theme_color(t, w, hex);
-        p2p_theme_node_fgcolor(t, w, fg);
+                   P2P_LEGEND_STEPS * 40, P2P_LEGEND_STEPS * 40);
+    for (int i = 0; i < P2P_LEGEND_STEPS; i++) {
         if (filled)
-            p2p_buf_printf(b, "<rect x=\"%d\" y=\"0\" width=\"40\" height=\"20\" fill=\"%s\"/>", i * 40, hex);
+            p2p_buf_printf(b, "<rect x=\"%d\" y=\"0\" width=\"40\" height=\"20\" fill=\"%s\"/>", i * 40,
+                           step[i].color);
         else
             p2p_buf_printf(b, "<rect x=\"%d.5\" y=\"0.5\" width=\"39\" height=\"19\" fill=\"white\" stroke=\"%s\"/>",
-                           i * 40, hex);
-        p2p_buf_printf(b, "<text x=\"%d\" y=\"14\" fill=\"%s\" text-anchor=\"middle\">%d%%</text>", i * 40 + 20, fg,
-                       steps[i]);
+                           i * 40, step[i].color);
+        p2p_buf_printf(b, "<text x=\"%d\" y=\"14\" fill=\"%s\" text-anchor=\"middle\">%d%%</text>", i * 40 + 20,
+                       step[i].fgcolor, step[i].percent);
     }
     p2p_buf_puts(b, "</svg>\n");
 }

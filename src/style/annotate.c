@@ -372,13 +372,25 @@ int p2p_profile_total_text(const p2p_profile *p, char *out, size_t size)
 }
 
 /* Contract in theme.h. */
+bool p2p_theme_legend_scale(const p2p_theme *t, p2p_legend_step out[P2P_LEGEND_STEPS])
+{
+    static const int steps[P2P_LEGEND_STEPS] = {0, 10, 25, 50, 75, 100};
+    for (int i = 0; i < P2P_LEGEND_STEPS; i++) {
+        out[i].percent = steps[i];
+        p2p_theme_color(t, steps[i] / 100.0, out[i].color);
+        p2p_theme_node_fgcolor(t, steps[i] / 100.0, out[i].fgcolor);
+    }
+    return strcmp(t->nodestyle, "filled") == 0;
+}
+
+/* Contract in theme.h. */
 int p2p_graph_legend(p2p_graph *g, const p2p_theme *t, const p2p_legend_opts *lo, p2p_diag *d)
 {
     if (!lo->title && !lo->legend)
         return 0;
-    static const int steps[] = {0, 10, 25, 50, 75, 100};
-    const int nsteps = (int)(sizeof steps / sizeof steps[0]);
-    bool filled = strcmp(t->nodestyle, "filled") == 0;
+    p2p_legend_step step[P2P_LEGEND_STEPS];
+    bool filled = p2p_theme_legend_scale(t, step);
+    const int nsteps = P2P_LEGEND_STEPS;
     p2p_buf b;
     p2p_buf_init(&b);
     p2p_buf_puts(&b, "<<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"3\">");
@@ -392,16 +404,12 @@ int p2p_graph_legend(p2p_graph *g, const p2p_theme *t, const p2p_legend_opts *lo
         put_html(&b, lo->scale ? lo->scale : "colour: share of the total time", 200);
         p2p_buf_puts(&b, "</font></td></tr><tr>");
         for (int i = 0; i < nsteps; i++) {
-            char hex[8], fg[8];
-            double w = steps[i] / 100.0;
-            p2p_theme_color(t, w, hex);
-            p2p_theme_node_fgcolor(t, w, fg);
             if (filled)
                 p2p_buf_printf(&b, "<td bgcolor=\"%s\" width=\"40\"><font color=\"%s\" point-size=\"10\">%d%%</font></td>",
-                               hex, fg, steps[i]);
+                               step[i].color, step[i].fgcolor, step[i].percent);
             else
                 p2p_buf_printf(&b, "<td border=\"1\" color=\"%s\" width=\"40\"><font color=\"%s\" point-size=\"10\">%d%%</font></td>",
-                               hex, fg, steps[i]);
+                               step[i].color, step[i].fgcolor, step[i].percent);
         }
         p2p_buf_printf(&b, "</tr><tr><td colspan=\"%d\"><font point-size=\"10\">", nsteps);
         if (lo->total) {
