@@ -10,7 +10,7 @@ _prof2png()
             COMPREPLY=($(compgen -W "pstats prof gprof callgrind perf collapse dtrace" -- "$cur"))
             return ;;
         -T|--type)
-            COMPREPLY=($(compgen -W "dot gv png svg pdf ps eps jpg gif xdot json plain" -- "$cur"))
+            COMPREPLY=($(compgen -W "dot gv png svg html pdf ps eps jpg gif xdot json plain" -- "$cur"))
             return ;;
         -c|--colormap|--colourmap)
             COMPREPLY=($(compgen -W "bw color gray pink print" -- "$cur") $(compgen -f -X '!*.theme' -- "$cur") $(compgen -d -- "$cur"))

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "graph.h"
+#include "theme.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -91,6 +92,31 @@ int p2p_png_add_text(const void *png, size_t len, const p2p_png_text *add, size_
  * keyword and text, one after the other.  No pixels are decoded.  0, or
  * P2P_EFORMAT (not a PNG, or a broken one) / P2P_ENOMEM with d filled. */
 int p2p_png_read_text(const void *png, size_t len, char **block, size_t *blocklen, size_t *n, p2p_diag *d);
+
+/* What the HTML view shows around the graph (all may be NULL or zero). */
+typedef struct p2p_html_opts {
+    const char *title;             /* heading and page title; NULL: `inputs` */
+    const char *total;             /* the profile's total as text */
+    const char *scale;             /* what the colour means; NULL: total time */
+    const p2p_theme *theme;        /* the legend's colours; NULL: no colour scale */
+    double node_thres, edge_thres; /* percent, for the legend */
+    const char *command;           /* the command line that made the page */
+    const char *inputs;            /* the input names, one a line */
+} p2p_html_opts;
+
+/* The interactive HTML view (src/output/html.c, docs/html.md): one
+ * self-contained page holding `svg` (as Graphviz rendered it from prof2png's
+ * DOT), a heading, a legend, and the view's script and style (embedded at
+ * build time), with a Content-Security-Policy that lets only that script
+ * and style run and loads nothing.  The SVG is checked as it is copied:
+ * only the elements Graphviz writes, no event-handler attribute, links
+ * only to http:, https:, file: or relative URLs; comments and the XML
+ * prolog are dropped.  Every text of `ho` is escaped and its invalid UTF-8
+ * replaced.  Deterministic.  The page is a malloc'ed buffer (*out, *len;
+ * free() it).  0, or P2P_ERENDER (an SVG that fails the check) /
+ * P2P_ENOMEM with d filled. */
+int p2p_html_write(const char *svg, size_t svglen, const p2p_html_opts *ho, char **out, size_t *len,
+                   p2p_diag *d);
 
 /* Write `len` bytes to `path` through a temporary file in the same folder,
  * renamed into place only when complete: an existing file is either replaced

@@ -128,11 +128,15 @@ typedef struct p2p_annotate_opts {
  * percent-encoded, '/' kept in {file}; a node with no file gets no link
  * when the template uses {file}; an unknown line or module gives "") on
  * the statements of g that name functions of p (g made from p by
- * p2p_graph_build or p2p_graph_compare).  0, or P2P_ENOMEM with d filled. */
+ * p2p_graph_build or p2p_graph_compare).  0, or P2P_ENOMEM, or P2P_EUSAGE
+ * (a template p2p_href_check refuses), with d filled. */
 int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_opts *ao, p2p_diag *d);
 
-/* 0 when every '{' of the URL template starts a known placeholder; else -1
- * with a message in err. */
+/* 0 when every '{' of the URL template starts a known placeholder and the
+ * links it makes can only be http:, https:, file: or relative URLs (the
+ * scheme written out in the template; see p2p_url_safe in src/util/util.h);
+ * else -1 with a message in err.  p2p_graph_annotate checks its template so
+ * too (P2P_EUSAGE). */
 int p2p_href_check(const char *tmpl, char *err, size_t size);
 
 typedef struct p2p_legend_opts {
@@ -142,6 +146,16 @@ typedef struct p2p_legend_opts {
     const char *total;            /* the profile's total as text (may be NULL) */
     double node_thres, edge_thres; /* percent */
 } p2p_legend_opts;
+
+/* The colour scale of a legend: the colours of P2P_LEGEND_STEPS weights
+ * (0, 10, 25, 50, 75 and 100 %) in theme t, with the text colour on each.
+ * Returns whether t fills its nodes (else it draws their outlines). */
+#define P2P_LEGEND_STEPS 6
+typedef struct p2p_legend_step {
+    int percent;
+    char color[8], fgcolor[8]; /* "#rrggbb" */
+} p2p_legend_step;
+bool p2p_theme_legend_scale(const p2p_theme *t, p2p_legend_step out[P2P_LEGEND_STEPS]);
 
 /* Draw a title and/or legend at the top of the picture: the graph's label
  * becomes an HTML-like table.  Nothing happens when neither is asked for.

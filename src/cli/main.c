@@ -357,6 +357,8 @@ static const char *output_type(const p2p_cli_options *o)
         ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
     if (strcmp(ext, "gv") == 0 || p2p_render_supported(ext))
         return ext;
+    if (strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0) /* HTML view */
+        return "html";
     return "dot";
 }
 
@@ -417,8 +419,9 @@ int main(int argc, char **argv)
     const char *type = output_type(&o);
     bool want_dot = strcmp(type, "dot") == 0 || strcmp(type, "gv") == 0;
     output_is_dot = want_dot;
-    if (!want_dot && !p2p_render_supported(type)) {
-        snprintf(err, sizeof err, "-T: unknown output format '%s' (expected dot, gv, png, svg, pdf, ps, eps, jpg, gif, xdot, json or plain)", type);
+    bool want_html = strcmp(type, "html") == 0; /* HTML view: an SVG in a page */
+    if (!want_dot && !want_html && !p2p_render_supported(type)) {
+        snprintf(err, sizeof err, "-T: unknown output format '%s' (expected dot, gv, png, svg, html, pdf, ps, eps, jpg, gif, xdot, json or plain)", type);
         rc = usage(err);
         goto out;
     }
@@ -579,6 +582,10 @@ int main(int argc, char **argv)
         leg.scale = "colour: size of the difference between the profiles";
     else if (o.color_nodes_by_selftime)
         leg.scale = "colour: share of the total time spent in the function itself";
+    /* HTML view: the page shows the title and legend, not the picture */
+    p2p_legend_opts page_leg = leg;
+    if (want_html)
+        leg.title = NULL, leg.legend = false;
     if (p2p_graph_annotate(g, p1, &ao, &d) || p2p_graph_legend(g, &theme, &leg, &d)) {
         rc = report(&d);
         goto out;
@@ -595,7 +602,7 @@ int main(int argc, char **argv)
         p2p_diag_init(&d, o.output);
         p2p_render_opts ro = {.dpi = o.dpi, .max_pixels = o.max_pixels};
         p2p_render_info ri;
-        if (p2p_render_with(dot, dotlen, type, &ro, &ri, &pic, &len, &d)) {
+        if (p2p_render_with(dot, dotlen, want_html ? "svg" : type, &ro, &ri, &pic, &len, &d)) {
             rc = report(&d);
             goto out;
         }
@@ -607,6 +614,9 @@ int main(int argc, char **argv)
                     ri.full_width, ri.full_height, ri.full_dpi, ri.dpi, ri.width, ri.height, o.max_pixels);
         /* PNG: prof2png's metadata in tEXt chunks (--info reads them) */
         if (strcmp(type, "png") == 0 && (rc = p2p_cli_png_meta(&o, total, &pic, &len)))
+            goto out;
+        /* HTML view: the SVG in the page (src/output/html.c) */
+        if (want_html && (rc = p2p_cli_html(&o, &theme, &page_leg, &pic, &len)))
             goto out;
         data = pic;
     }

@@ -1,4 +1,5 @@
-/* prof2png --version, --info, and the metadata written into PNG files. */
+/* prof2png --version, --info, the metadata written into PNG files, and
+ * the HTML view's page around the SVG. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +78,11 @@ static void put_shell_word(sbuf *b, const char *s)
     sb_putc(b, '\'');
 }
 
-int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, size_t *len)
+/* The command line as a shell would take it, and the input names one a
+ * line: malloc'ed strings, NULL when out of memory. */
+static char *command_line(const p2p_cli_options *o)
 {
-    sbuf cmd = {0}, in = {0};
+    sbuf cmd = {0};
     /* "prof2png", not argv[0]: the picture does not record where the
      * binary was */
     sb_puts(&cmd, "prof2png");
@@ -87,12 +90,39 @@ int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, si
         sb_putc(&cmd, ' ');
         put_shell_word(&cmd, o->argv[i]);
     }
+    return sb_take(&cmd);
+}
+
+static char *input_names(const p2p_cli_options *o)
+{
+    sbuf in = {0};
     for (size_t i = 0; i < o->ninputs; i++) {
         if (i)
             sb_putc(&in, '\n');
         sb_puts(&in, o->inputs[i]);
     }
-    char *cmds = sb_take(&cmd), *ins = sb_take(&in);
+    return sb_take(&in);
+}
+
+/* The end of a library call that made `out` from the picture in *pic
+ * (rc: its result): *pic replaced by `out`, or the error printed (d's, or
+ * out of memory for P2P_ENOMEM with no message).  An exit status. */
+static int replace_picture(int rc, const p2p_diag *d, char *out, size_t outlen, char **pic, size_t *len)
+{
+    if (rc) {
+        char line[1024];
+        fprintf(stderr, "prof2png: %s\n", d->msg[0] ? p2p_diag_format(d, line, sizeof line) : "out of memory");
+        return P2P_EXIT_INPUT;
+    }
+    free(*pic);
+    *pic = out;
+    *len = outlen;
+    return 0;
+}
+
+int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, size_t *len)
+{
+    char *cmds = command_line(o), *ins = input_names(o);
     p2p_png_text t[5] = {
         {"Software", "prof2png " PROF2PNG_VERSION},
         {"prof2png command line", cmds},
@@ -100,26 +130,31 @@ int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, si
         {"prof2png total", total},
         {"Title", o->title},
     };
-    int rc = 0;
     p2p_diag d;
     p2p_diag_init(&d, o->output);
     char *out = NULL;
     size_t outlen = 0;
-    if (!cmds || !ins) {
-        fprintf(stderr, "prof2png: out of memory\n");
-        rc = P2P_EXIT_INPUT;
-    } else if (p2p_png_add_text(*pic, *len, t, o->title ? 5 : 4, &out, &outlen, &d)) {
-        char line[1024];
-        fprintf(stderr, "prof2png: %s\n", p2p_diag_format(&d, line, sizeof line));
-        rc = P2P_EXIT_INPUT;
-    } else {
-        free(*pic);
-        *pic = out;
-        *len = outlen;
-    }
+    int rc = !cmds || !ins ? P2P_ENOMEM : p2p_png_add_text(*pic, *len, t, o->title ? 5 : 4, &out, &outlen, &d);
     free(cmds);
     free(ins);
-    return rc;
+    return replace_picture(rc, &d, out, outlen, pic, len);
+}
+
+int p2p_cli_html(const p2p_cli_options *o, const p2p_theme *t, const p2p_legend_opts *leg, char **pic,
+                 size_t *len)
+{
+    char *cmds = command_line(o), *ins = input_names(o);
+    p2p_html_opts ho = {.title = leg->title, .total = leg->total, .scale = leg->scale, .theme = t,
+                        .node_thres = leg->node_thres, .edge_thres = leg->edge_thres,
+                        .command = cmds, .inputs = ins};
+    p2p_diag d;
+    p2p_diag_init(&d, o->output);
+    char *out = NULL;
+    size_t outlen = 0;
+    int rc = !cmds || !ins ? P2P_ENOMEM : p2p_html_write(*pic, *len, &ho, &out, &outlen, &d);
+    free(cmds);
+    free(ins);
+    return replace_picture(rc, &d, out, outlen, pic, len);
 }
 
 int p2p_cli_info(const char *path)

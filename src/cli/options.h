@@ -85,4 +85,10 @@ int p2p_cli_info(const char *path);
  * PNG in *pic (replaced by a new malloc'ed buffer).  An exit status. */
 int p2p_cli_png_meta(const p2p_cli_options *o, const char *total, char **pic, size_t *len);
 
+/* -T html: wrap the SVG in *pic (replaced by the page, a new malloc'ed
+ * buffer) in the interactive HTML view, with the title, legend, command
+ * line and inputs (p2p_html_write).  An exit status. */
+int p2p_cli_html(const p2p_cli_options *o, const p2p_theme *t, const p2p_legend_opts *leg, char **pic,
+                 size_t *len);
+
 #endif

@@ -94,6 +94,29 @@ static const char *time_unit(const p2p_profile *p)
     return p->cost_name || p2p_ev_has(&p->ev, P2P_SAMPLES) ? NULL : " s";
 }
 
+/* The tooltip text in b, into g's arena, with every '&' written "&amp;":
+ * Graphviz copies a tooltip into SVG (and image maps) escaping '&' only
+ * when it does not already start a character reference, so a name holding
+ * "&lt;" would be shown as "<"; written "&amp;lt;", it shows as "&lt;" in
+ * the SVG and image maps, the outputs that show tooltips. */
+static const char *take_tooltip(p2p_graph *g, p2p_buf *b)
+{
+    if (b->oom || !b->len || !memchr(b->data, '&', b->len))
+        return p2p_style_take(g, b);
+    p2p_buf t;
+    p2p_buf_init(&t);
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->data[i] == '&')
+            p2p_buf_puts(&t, "&amp;");
+        else
+            p2p_buf_putc(&t, b->data[i]);
+    }
+    b->len = 0;
+    const char *s = t.oom ? NULL : p2p_style_take(g, &t);
+    p2p_buf_free(&t);
+    return s;
+}
+
 static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_function *f, const char *tf,
                                 p2p_buf *b)
 {
@@ -136,7 +159,7 @@ static const char *node_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_fu
         p2p_buf_printf(b, "\ncalls: %" PRId64, f->called);
     if (f->cycle != P2P_NONE)
         p2p_buf_printf(b, "\nin recursion cycle %" PRIu32, f->cycle + 1);
-    return p2p_style_take(g, b);
+    return take_tooltip(g, b);
 }
 
 static const char *edge_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_call *k, const char *tf,
@@ -151,7 +174,7 @@ static const char *edge_tooltip(p2p_graph *g, const p2p_profile *p, const p2p_ca
         p2p_buf_puts(b, "\ncalls: ");
         put_count(b, p2p_ev_get(&k->ev, P2P_CALLS));
     }
-    return p2p_style_take(g, b);
+    return take_tooltip(g, b);
 }
 
 /* ---- links ---------------------------------------------------------------- */
@@ -173,6 +196,16 @@ int p2p_href_check(const char *tmpl, char *err, size_t size)
                      n > 40 ? 40 : n, p);
             return -1;
         }
+    }
+    /* the page that shows a link runs script: a javascript: or data: link
+     * would run the profile's text; links go to the web or to files only */
+    if (!p2p_url_safe(tmpl, strlen(tmpl))) {
+        size_t k = strcspn(tmpl, ":/?#");
+        snprintf(err, size,
+                 "expected an http:, https:, file: or relative URL, found '%.*s' (the scheme written out; "
+                 "no placeholder, '&', space or control character before the first ':', '/', '?' or '#')",
+                 (int)(k >= 40 ? 40 : k + (tmpl[k] == ':')), tmpl);
+        return -1;
     }
     return 0;
 }
@@ -258,6 +291,9 @@ int p2p_graph_annotate(p2p_graph *g, const p2p_profile *p, const p2p_annotate_op
 {
     if (!ao->tooltips && !ao->href)
         return 0;
+    char why[256];
+    if (ao->href && p2p_href_check(ao->href, why, sizeof why))
+        return p2p_diag_set(d, P2P_EUSAGE, 0, -1, "--href: %s", why);
     int rc = 0;
     p2p_buf b;
     p2p_buf_init(&b);
@@ -315,25 +351,14 @@ done:
 
 /* ---- title and legend ------------------------------------------------------ */
 
-/* Append s as HTML-label text: valid UTF-8, with & < > " escaped. */
+/* Append s as HTML-label text: valid UTF-8, markup characters escaped,
+ * lines joined by <br/>. */
 static void put_html(p2p_buf *b, const char *s, size_t max)
 {
     p2p_buf tmp;
     p2p_buf_init(&tmp);
     put_capped(&tmp, s, max);
-    for (size_t i = 0; i < tmp.len; i++) {
-        char c = tmp.data[i];
-        switch (c) {
-        case '&': p2p_buf_puts(b, "&amp;"); break;
-        case '<': p2p_buf_puts(b, "&lt;"); break;
-        case '>': p2p_buf_puts(b, "&gt;"); break;
-        case '"': p2p_buf_puts(b, "&quot;"); break;
-        case '\n': p2p_buf_puts(b, "<br/>"); break;
-        default:
-            if ((unsigned char)c >= 0x20 || c == '\t')
-                p2p_buf_putc(b, c);
-        }
-    }
+    p2p_utf8_put_markup(b, tmp.data ? tmp.data : "", tmp.len, "<br/>");
     if (tmp.oom)
         b->oom = true;
     p2p_buf_free(&tmp);
@@ -353,13 +378,25 @@ int p2p_profile_total_text(const p2p_profile *p, char *out, size_t size)
 }
 
 /* Contract in theme.h. */
+bool p2p_theme_legend_scale(const p2p_theme *t, p2p_legend_step out[P2P_LEGEND_STEPS])
+{
+    static const int steps[P2P_LEGEND_STEPS] = {0, 10, 25, 50, 75, 100};
+    for (int i = 0; i < P2P_LEGEND_STEPS; i++) {
+        out[i].percent = steps[i];
+        p2p_theme_color(t, steps[i] / 100.0, out[i].color);
+        p2p_theme_node_fgcolor(t, steps[i] / 100.0, out[i].fgcolor);
+    }
+    return strcmp(t->nodestyle, "filled") == 0;
+}
+
+/* Contract in theme.h. */
 int p2p_graph_legend(p2p_graph *g, const p2p_theme *t, const p2p_legend_opts *lo, p2p_diag *d)
 {
     if (!lo->title && !lo->legend)
         return 0;
-    static const int steps[] = {0, 10, 25, 50, 75, 100};
-    const int nsteps = (int)(sizeof steps / sizeof steps[0]);
-    bool filled = strcmp(t->nodestyle, "filled") == 0;
+    p2p_legend_step step[P2P_LEGEND_STEPS];
+    bool filled = p2p_theme_legend_scale(t, step);
+    const int nsteps = P2P_LEGEND_STEPS;
     p2p_buf b;
     p2p_buf_init(&b);
     p2p_buf_puts(&b, "<<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"3\">");
@@ -373,16 +410,12 @@ int p2p_graph_legend(p2p_graph *g, const p2p_theme *t, const p2p_legend_opts *lo
         put_html(&b, lo->scale ? lo->scale : "colour: share of the total time", 200);
         p2p_buf_puts(&b, "</font></td></tr><tr>");
         for (int i = 0; i < nsteps; i++) {
-            char hex[8], fg[8];
-            double w = steps[i] / 100.0;
-            p2p_theme_color(t, w, hex);
-            p2p_theme_node_fgcolor(t, w, fg);
             if (filled)
                 p2p_buf_printf(&b, "<td bgcolor=\"%s\" width=\"40\"><font color=\"%s\" point-size=\"10\">%d%%</font></td>",
-                               hex, fg, steps[i]);
+                               step[i].color, step[i].fgcolor, step[i].percent);
             else
                 p2p_buf_printf(&b, "<td border=\"1\" color=\"%s\" width=\"40\"><font color=\"%s\" point-size=\"10\">%d%%</font></td>",
-                               hex, fg, steps[i]);
+                               step[i].color, step[i].fgcolor, step[i].percent);
         }
         p2p_buf_printf(&b, "</tr><tr><td colspan=\"%d\"><font point-size=\"10\">", nsteps);
         if (lo->total) {

@@ -165,3 +165,27 @@ int p2p_text_decode(const unsigned char *data, size_t size, const unsigned char 
         *bom = 16;
     return 0;
 }
+
+void p2p_utf8_put_markup(p2p_buf *b, const char *s, size_t n, const char *newline)
+{
+    p2p_buf tmp;
+    p2p_buf_init(&tmp);
+    p2p_utf8_repair(&tmp, s, n, true);
+    for (size_t i = 0; i < tmp.len; i++) {
+        unsigned char c = (unsigned char)tmp.data[i];
+        switch (c) {
+        case '&': p2p_buf_puts(b, "&amp;"); break;
+        case '<': p2p_buf_puts(b, "&lt;"); break;
+        case '>': p2p_buf_puts(b, "&gt;"); break;
+        case '"': p2p_buf_puts(b, "&quot;"); break;
+        case '\'': p2p_buf_puts(b, "&#39;"); break;
+        case '\n': p2p_buf_puts(b, newline); break;
+        default:
+            if (c >= 0x20 || c == '\t')
+                p2p_buf_putc(b, (char)c);
+        }
+    }
+    if (tmp.oom)
+        b->oom = true;
+    p2p_buf_free(&tmp);
+}

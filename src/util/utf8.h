@@ -30,6 +30,13 @@ bool p2p_utf8_valid(const char *s, size_t n);
  * the bytes were appended unchanged).  Out of memory is b->oom. */
 size_t p2p_utf8_repair(p2p_buf *b, const char *s, size_t n, bool nul_too);
 
+/* Append s[0..n) as text for HTML or XML markup (element text, or a
+ * quoted attribute value): repaired as p2p_utf8_repair does (NUL bytes
+ * too), & < > " ' written as character references, each '\n' written as
+ * `newline`, other control characters but tab dropped.  Out of memory is
+ * b->oom. */
+void p2p_utf8_put_markup(p2p_buf *b, const char *s, size_t n, const char *newline);
+
 /* Encode code point cp (<= U+10FFFF, not a surrogate) at o, which must
  * hold 4 bytes.  Returns the number of bytes written (1 to 4). */
 size_t p2p_utf8_put(unsigned char *o, uint32_t cp);

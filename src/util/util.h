@@ -114,4 +114,16 @@ int p2p_uc_is_decimal(uint32_t c);
 /* c.isspace() */
 int p2p_uc_is_space(uint32_t c);
 
+/* ---- links ------------------------------------------------------------- */
+/* Is the link s[0..n) (a --href template, or a URL as written in markup)
+ * one that only leads to an http:, https: or file: URL?  Its text before
+ * the first ':', '/', '?' or '#' must hold no '&' (a character reference
+ * could hide a ':'), no space and no control character (URL parsers drop
+ * them); when that first character is ':', the text before it is the
+ * scheme and must be http, https or file (any case).  Anything else (no
+ * ':' first) is a relative URL, resolved against the page's own.  A
+ * template's placeholders never expand to ':' (they are percent-encoded),
+ * so a template that passes gives links that pass (src/util/url.c). */
+bool p2p_url_safe(const char *s, size_t n);
+
 #endif
