@@ -513,14 +513,18 @@ static int read_samples(sp *s, p2p_js *j, const prof *pr)
                                s->nweights);
         if (p2p_js_array(j) < 0)
             return -1;
-        /* the frames it shares with the stack before stay open */
-        size_t lv = 0;
+        /* the frames it shares with the stack before stay open; a sample
+         * of weight 0 changes nothing (as in speedscope) */
+        double w = s->weights[i++];
+        size_t lv = 0, nf = 0;
         bool same = true;
         int f;
         while ((f = p2p_js_elem(j)) > 0) {
             uint32_t fr;
-            if (frame_index(s, j, &fr, "profiles[%zu].samples[%zu][%zu]", pi, i, lv) < 0)
+            if (frame_index(s, j, &fr, "profiles[%zu].samples[%zu][%zu]", pi, i - 1, nf++) < 0)
                 return -1;
+            if (w == 0)
+                continue;
             if (same && lv < depth && s->stack[lv].frame == fr) {
                 lv++;
                 continue;
@@ -546,10 +550,11 @@ static int read_samples(sp *s, p2p_js *j, const prof *pr)
         }
         if (f < 0)
             return -1;
+        if (w == 0)
+            continue;
         for (; depth > lv; depth--)
             if (pr->kept && p2p_tl_close(&s->tl, s->stack[depth - 1].node, t) < 0)
                 return oom(j);
-        double w = s->weights[i++];
         if (depth)
             busy += w;
         t += w;
