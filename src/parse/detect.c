@@ -285,12 +285,13 @@ static bool json_key(const view *v, const char *key)
     return false;
 }
 
-/* speedscope's JSON: its "$schema" URL, or "shared" and "profiles" keys. */
+/* speedscope's JSON: its "$schema" URL, or both "shared" and "profiles"
+ * keys (neither is a key of gprof2dot's JSON). */
 static int sniff_speedscope(const view *v)
 {
     if (strstr(v->s, "speedscope.app/file-format-schema.json") && json_key(v, "$schema"))
         return SURE;
-    return json_key(v, "shared") && json_key(v, "profiles") ? MAYBE : NO;
+    return json_key(v, "shared") && json_key(v, "profiles") ? SURE : NO;
 }
 
 /* Trace events: an object with "traceEvents", or an array whose first
@@ -328,7 +329,7 @@ static int sniff_json(const view *v)
         i++;
     if (i >= v->n || v->s[i] != '{')
         return NO;
-    if (json_key(v, "traceEvents") || (json_key(v, "$schema") && json_key(v, "profiles")))
+    if (json_key(v, "traceEvents") || (json_key(v, "profiles") && (json_key(v, "$schema") || json_key(v, "shared"))))
         return MAYBE;
     if (strstr(v->s + i, "\"version\"") &&
         (strstr(v->s + i, "\"functions\"") || strstr(v->s + i, "\"events\"")))
