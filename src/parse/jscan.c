@@ -304,9 +304,14 @@ static int decode_string(p2p_js *j, const uchar *start, const uchar *from, const
         case 't': p2p_buf_putc(b, '\t'); break;
         case 'u': {
             uint32_t u, lo;
-            if (e - p < 4 || hex4(p, &u) < 0)
-                return p2p_js_fail(j, e - p < 4 ? P2P_ETRUNCATED : P2P_EFORMAT, (size_t)(q - j->base),
+            if (e - p < 4 || hex4(p, &u) < 0) {
+                /* cut short by the end of the input, or a wrong digit */
+                bool cut = true;
+                for (const uchar *x = p; x < e && x < p + 4; x++)
+                    cut = cut && strchr("0123456789abcdefABCDEF", *x) && *x;
+                return p2p_js_fail(j, cut && e - p < 4 ? P2P_ETRUNCATED : P2P_EFORMAT, (size_t)(q - j->base),
                                    "invalid JSON: expected four hexadecimal digits after \\u");
+            }
             p += 4;
             if (u >= 0xd800 && u < 0xdc00 && e - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4(p + 2, &lo) == 0 &&
                 lo >= 0xdc00 && lo < 0xe000) {
