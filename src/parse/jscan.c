@@ -7,12 +7,14 @@
 #include "jscan.h"
 #include "../util/utf8.h"
 
+
+
 typedef unsigned char uchar;
 
 void p2p_js_init(p2p_js *j, const uchar *data, size_t size, size_t start)
 {
     memset(j, 0, sizeof *j);
-    j->base = data;
+    j->text = j->piece = data;
     j->p = data + (start < size ? start : size);
     j->end = data + size;
     p2p_buf_init(&j->str);
@@ -37,22 +39,63 @@ int p2p_js_fail(p2p_js *j, int code, size_t off, const char *fmt, ...)
     va_end(ap);
     /* nothing more is read */
     j->p = j->end;
+    j->refill = NULL;
     return -1;
 }
 
+void p2p_js_pieces(p2p_js *j, p2p_js_refill_fn refill, void *ctx)
+{
+    j->refill = refill;
+    j->refill_ctx = ctx;
+    j->piece = j->p = j->end = j->text;
+}
+
 /* ---- bytes ----------------------------------------------------------- */
+
+static inline size_t off_of(const p2p_js *j, const uchar *p)
+{
+    return j->piece_off + (size_t)(p - j->piece);
+}
 
 static inline bool is_ws(uchar c)
 {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+/* The next piece, at the end of this one: false at the end of the input
+ * (or on a read error, recorded). */
+static bool next_piece(p2p_js *j)
+{
+    if (!j->refill || j->err)
+        return false;
+    const uchar *s;
+    size_t n;
+    size_t off = off_of(j, j->end);
+    int r = j->refill(j->refill_ctx, &s, &n);
+    if (r < 0) {
+        p2p_js_fail(j, P2P_EIO, off, "cannot read the input");
+        return false;
+    }
+    if (r == 0) {
+        j->refill = NULL;
+        return false;
+    }
+    j->piece = j->p = s;
+    j->end = s + n;
+    j->piece_off = off;
+    return true;
+}
+
 static inline void skip_ws(p2p_js *j)
 {
-    const uchar *p = j->p, *e = j->end;
-    while (p < e && is_ws(*p))
-        p++;
-    j->p = p;
+    for (;;) {
+        const uchar *p = j->p, *e = j->end;
+        while (p < e && is_ws(*p))
+            p++;
+        j->p = p;
+        if (p < e || !next_piece(j))
+            return;
+    }
 }
 
 /* A printable rendering of the byte at p for messages. */
@@ -70,31 +113,8 @@ static int fail_at(p2p_js *j, const uchar *p, const char *expected)
 {
     char found[32];
     describe_byte(j, p, found, sizeof found);
-    return p2p_js_fail(j, p >= j->end ? P2P_ETRUNCATED : P2P_EFORMAT, (size_t)(p - j->base),
+    return p2p_js_fail(j, p >= j->end ? P2P_ETRUNCATED : P2P_EFORMAT, off_of(j, p),
                        "invalid JSON: expected %s, found %s", expected, found);
-}
-
-/* The first byte at or after p that is '"', '\\' or below 0x20, or end. */
-static inline const uchar *scan_string(const uchar *p, const uchar *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (end - p >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-        /* a zero byte of q or b, or a byte of w below 0x20: the lowest
-         * flagged byte is exact (higher ones may be false alarms) */
-        uint64_t t = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
-        t &= highs;
-        if (t)
-            return p + (__builtin_ctzll(t) >> 3);
-        p += 8;
-    }
-#endif
-    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-        p++;
-    return p;
 }
 
 /* ---- containers ------------------------------------------------------ */
@@ -102,7 +122,7 @@ static inline const uchar *scan_string(const uchar *p, const uchar *end)
 static int push(p2p_js *j, bool obj)
 {
     if (j->depth >= P2P_JS_MAX_DEPTH)
-        return p2p_js_fail(j, P2P_ELIMIT, (size_t)(j->p - j->base), "JSON nested deeper than %d levels",
+        return p2p_js_fail(j, P2P_ELIMIT, off_of(j, j->p), "JSON nested deeper than %d levels",
                            P2P_JS_MAX_DEPTH);
     int d = j->depth++;
     if (obj)
@@ -127,7 +147,15 @@ static void pop(p2p_js *j)
     j->p++;
 }
 
-int p2p_js_peek(p2p_js *j)
+const signed char p2p_js_starts[256] = {
+    ['{'] = P2P_JS_OBJECT, ['['] = P2P_JS_ARRAY, ['"'] = P2P_JS_STRING, ['t'] = P2P_JS_TRUE,
+    ['f'] = P2P_JS_FALSE,  ['n'] = P2P_JS_NULL,  ['-'] = P2P_JS_NUMBER, ['0'] = P2P_JS_NUMBER,
+    ['1'] = P2P_JS_NUMBER, ['2'] = P2P_JS_NUMBER, ['3'] = P2P_JS_NUMBER, ['4'] = P2P_JS_NUMBER,
+    ['5'] = P2P_JS_NUMBER, ['6'] = P2P_JS_NUMBER, ['7'] = P2P_JS_NUMBER, ['8'] = P2P_JS_NUMBER,
+    ['9'] = P2P_JS_NUMBER,
+};
+
+int p2p_js_peek_slow(p2p_js *j)
 {
     if (j->err)
         return P2P_JS_ERROR;
@@ -149,7 +177,7 @@ int p2p_js_peek(p2p_js *j)
     default: break;
     }
     if (j->p[0] == 'N' || j->p[0] == 'I')
-        p2p_js_fail(j, P2P_EFORMAT, (size_t)(j->p - j->base),
+        p2p_js_fail(j, P2P_EFORMAT, off_of(j, j->p),
                     "invalid JSON: NaN and Infinity are not JSON numbers, found '%c'", j->p[0]);
     else
         fail_at(j, j->p, "a value");
@@ -195,7 +223,7 @@ int p2p_js_array(p2p_js *j)
     return push(j, false);
 }
 
-int p2p_js_elem(p2p_js *j)
+int p2p_js_elem_slow(p2p_js *j)
 {
     if (j->err)
         return -1;
@@ -205,20 +233,33 @@ int p2p_js_elem(p2p_js *j)
         pop(j);
         return 0;
     }
+    if (p >= j->end && j->open_end && j->depth == 1 && !j->first) {
+        /* an array that may end without ']' */
+        j->depth--;
+        j->open_ended = true;
+        return 0;
+    }
     if (j->first) {
         j->first = false;
         return 1;
     }
     if (p < j->end && *p == ',') {
         j->p = p + 1;
+        if (j->open_end && j->depth == 1) {
+            skip_ws(j);
+            if (j->p >= j->end) {
+                j->depth--;
+                j->open_ended = true;
+                return 0;
+            }
+        }
         return 1;
     }
     return fail_at(j, p, "',' or ']'");
 }
 
-static int read_string(p2p_js *j, const char **s, size_t *n);
 
-int p2p_js_key(p2p_js *j, const char **k, size_t *n)
+int p2p_js_key_slow(p2p_js *j, const char **k, size_t *n)
 {
     if (j->err)
         return -1;
@@ -238,7 +279,7 @@ int p2p_js_key(p2p_js *j, const char **k, size_t *n)
     if (p >= j->end || *p != '"')
         return fail_at(j, p, "a key (a string)");
     j->first = false;
-    if (read_string(j, k, n) < 0)
+    if (p2p_js_read_string(j, k, n) < 0)
         return -1;
     skip_ws(j);
     if (j->p >= j->end || *j->p != ':')
@@ -277,7 +318,7 @@ static int decode_string(p2p_js *j, const uchar *start, const uchar *from, const
     p2p_buf_append(b, start, (size_t)(from - start));
     const uchar *p = from, *e = j->end;
     for (;;) {
-        const uchar *q = scan_string(p, e);
+        const uchar *q = p2p_js_scan_string(p, e);
         p2p_buf_append(b, p, (size_t)(q - p));
         if (q >= e)
             return fail_at(j, q, "the end of the string ('\"')");
@@ -286,7 +327,7 @@ static int decode_string(p2p_js *j, const uchar *start, const uchar *from, const
             break;
         }
         if (*q < 0x20)
-            return p2p_js_fail(j, P2P_EFORMAT, (size_t)(q - j->base),
+            return p2p_js_fail(j, P2P_EFORMAT, off_of(j, q),
                                "invalid JSON: control character 0x%02x in a string", *q);
         /* a backslash */
         if (e - q < 2)
@@ -309,7 +350,7 @@ static int decode_string(p2p_js *j, const uchar *start, const uchar *from, const
                 bool cut = true;
                 for (const uchar *x = p; x < e && x < p + 4; x++)
                     cut = cut && strchr("0123456789abcdefABCDEF", *x) && *x;
-                return p2p_js_fail(j, cut && e - p < 4 ? P2P_ETRUNCATED : P2P_EFORMAT, (size_t)(q - j->base),
+                return p2p_js_fail(j, cut && e - p < 4 ? P2P_ETRUNCATED : P2P_EFORMAT, off_of(j, q),
                                    "invalid JSON: expected four hexadecimal digits after \\u");
             }
             p += 4;
@@ -325,22 +366,22 @@ static int decode_string(p2p_js *j, const uchar *start, const uchar *from, const
             break;
         }
         default:
-            return p2p_js_fail(j, P2P_EFORMAT, (size_t)(q - j->base), "invalid JSON: unknown escape '\\%c'",
+            return p2p_js_fail(j, P2P_EFORMAT, off_of(j, q), "invalid JSON: unknown escape '\\%c'",
                                c >= 0x20 && c < 0x7f ? c : '?');
         }
     }
     if (b->oom)
-        return p2p_js_fail(j, P2P_ENOMEM, (size_t)(start - j->base), "out of memory");
+        return p2p_js_fail(j, P2P_ENOMEM, off_of(j, start), "out of memory");
     *s = b->len ? b->data : "";
     *n = b->len;
     return 0;
 }
 
 /* The string whose '"' is at j->p. */
-static int read_string(p2p_js *j, const char **s, size_t *n)
+int p2p_js_read_string(p2p_js *j, const char **s, size_t *n)
 {
     const uchar *start = j->p + 1;
-    const uchar *q = scan_string(start, j->end);
+    const uchar *q = p2p_js_scan_string(start, j->end);
     if (q < j->end && *q == '"') {
         *s = (const char *)start;
         *n = (size_t)(q - start);
@@ -357,7 +398,7 @@ int p2p_js_string(p2p_js *j, const char **s, size_t *n)
     int k = p2p_js_peek(j);
     if (k != P2P_JS_STRING)
         return k == P2P_JS_ERROR ? -1 : fail_at(j, j->p, "a string");
-    return read_string(j, s, n);
+    return p2p_js_read_string(j, s, n);
 }
 
 /* ---- numbers --------------------------------------------------------- */
@@ -368,6 +409,32 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
 static inline bool digit(uchar c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* Eight ASCII digits at p (little-endian words; else never). */
+static inline bool eight_digits(const uchar *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return ((v & 0xf0f0f0f0f0f0f0f0ULL) | (((v + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) ==
+           0x3333333333333333ULL;
+#else
+    (void)p;
+    return false;
+#endif
+}
+
+/* Their value (eight_digits(p) true). */
+static inline uint64_t eight_value(const uchar *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    v -= 0x3030303030303030ULL;
+    v = v * 10 + (v >> 8); /* pairs of digits */
+    v = (((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+         (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+    return v;
 }
 
 int p2p_js_number(p2p_js *j, double *v, const char **s, size_t *n)
@@ -387,6 +454,10 @@ int p2p_js_number(p2p_js *j, double *v, const char **s, size_t *n)
     if (*p == '0') {
         p++;
     } else {
+        for (; e - p >= 8 && nd <= 11 && eight_digits(p); p += 8) {
+            m = m * 100000000 + eight_value(p);
+            nd += m != 0 ? 8 : 0;
+        }
         for (; p < e && digit(*p); p++) {
             if (nd < 19) {
                 m = m * 10 + (uint64_t)(*p - '0');
@@ -401,6 +472,11 @@ int p2p_js_number(p2p_js *j, double *v, const char **s, size_t *n)
         p++;
         if (p >= e || !digit(*p))
             return fail_at(j, p, "a digit after '.'");
+        for (; e - p >= 8 && nd <= 11 && eight_digits(p); p += 8) {
+            m = m * 100000000 + eight_value(p);
+            nd += m != 0 ? 8 : 0;
+            exp10 -= 8;
+        }
         for (; p < e && digit(*p); p++) {
             if (nd < 19) {
                 m = m * 10 + (uint64_t)(*p - '0');
@@ -441,7 +517,7 @@ int p2p_js_number(p2p_js *j, double *v, const char **s, size_t *n)
         p2p_buf_append(b, start, (size_t)(p - start));
         p2p_buf_putc(b, '\0');
         if (b->oom)
-            return p2p_js_fail(j, P2P_ENOMEM, (size_t)(start - j->base), "out of memory");
+            return p2p_js_fail(j, P2P_ENOMEM, off_of(j, start), "out of memory");
         x = strtod(b->data, NULL);
         neg = false; /* strtod read the sign */
     }
@@ -470,7 +546,7 @@ static int skip_scalar(p2p_js *j, int k)
     size_t n;
     double v;
     switch (k) {
-    case P2P_JS_STRING: return read_string(j, &s, &n);
+    case P2P_JS_STRING: return p2p_js_read_string(j, &s, &n);
     case P2P_JS_NUMBER: return p2p_js_number(j, &v, NULL, NULL);
     case P2P_JS_TRUE: return literal(j, "true");
     case P2P_JS_FALSE: return literal(j, "false");
@@ -529,7 +605,7 @@ int p2p_js_diag(const p2p_js *j, p2p_diag *d, size_t shift, bool utf16)
 {
     long line = 1;
     size_t off = j->err_off;
-    const uchar *q = j->base, *stop = j->base + off;
+    const uchar *q = j->text, *stop = j->text + off;
     while ((q = memchr(q, '\n', (size_t)(stop - q))) != NULL) {
         line++;
         q++;

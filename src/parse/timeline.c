@@ -60,16 +60,27 @@ static bool call_room(p2p_tl *tl, uint32_t c)
     return true;
 }
 
-/* The call caller -> callee (its sums made room for), or P2P_NONE. */
+/* The call caller -> callee (its sums made room for), or P2P_NONE.  A
+ * callee's last caller is remembered, and a small direct-mapped cache of
+ * pairs is asked before the profile's table. */
 static uint32_t call_of(p2p_tl *tl, p2p_fid caller, p2p_fid callee)
 {
     p2p_tl_fn *fc = &tl->fs[callee];
     if (fc->memo_caller1 == caller + 1)
         return fc->memo_call;
-    uint32_t c = p2p_profile_get_call(tl->p, caller, callee, NULL);
-    if (c == P2P_NONE || !call_room(tl, c)) {
-        tl->oom = true;
-        return P2P_NONE;
+    uint64_t pair = (uint64_t)caller << 32 | callee;
+    p2p_tl_pair *sl = &tl->pairs[(p2p_hash_u64(pair)) & (P2P_TL_PAIRS - 1)];
+    uint32_t c;
+    if (sl->call1 && sl->pair == pair) {
+        c = sl->call1 - 1;
+    } else {
+        c = p2p_profile_get_call(tl->p, caller, callee, NULL);
+        if (c == P2P_NONE || !call_room(tl, c)) {
+            tl->oom = true;
+            return P2P_NONE;
+        }
+        sl->pair = pair;
+        sl->call1 = c + 1;
     }
     fc->memo_caller1 = caller + 1;
     fc->memo_call = c;

@@ -58,6 +58,15 @@ typedef struct p2p_tl_fn {
     uint32_t memo_caller1, memo_call; /* the last call into it looked up */
 } p2p_tl_fn;
 
+/* A slot of the cache of calls: caller << 32 | callee, and the call + 1
+ * (0: empty). */
+typedef struct p2p_tl_pair {
+    uint64_t pair;
+    uint32_t call1;
+} p2p_tl_pair;
+
+#define P2P_TL_PAIRS 4096
+
 typedef struct p2p_tl {
     p2p_profile *p;
     bool counting;        /* calls are counted */
@@ -74,6 +83,7 @@ typedef struct p2p_tl {
     uint32_t depth;       /* open frames */
     double samples;       /* the profile's SAMPLES so far (scaled) */
     bool oom;
+    p2p_tl_pair pairs[P2P_TL_PAIRS];
 } p2p_tl;
 
 /* Start accounting into p (its functions are created by the caller). */

@@ -43,16 +43,19 @@
 
 typedef unsigned char uchar;
 
-/* One X, B or E event. */
+/* One X, B or E event: 32 bytes. */
 typedef struct tev {
     double ts;
     double end;        /* X: ts + dur; B: when its E came (set later) */
-    uint32_t thread;
+    uint32_t thread;   /* thread << 2 | the phase (PH_X, PH_B, PH_E) */
     uint32_t key;      /* X, B: the function key */
     uint32_t name;     /* B, E: the name's key (P2P_NONE: no name) */
     uint32_t idx;      /* the index in the event array */
-    uint8_t ph;
 } tev;
+
+enum { PH_X = 0, PH_B = 1, PH_E = 2 };
+#define TEV_THREAD(e) ((e)->thread >> 2)
+#define TEV_PH(e) ((e)->thread & 3)
 
 typedef struct keyinfo {
     p2p_fid fid;       /* P2P_NONE until a kept event needs it */
@@ -63,6 +66,23 @@ typedef struct thread {
     uint32_t key;      /* its "pid\x1ftid" entry */
     uint32_t sel;      /* its index in the thread selection */
 } thread;
+
+/* A slot of the cache of names (key_of_name). */
+typedef struct name_slot {
+    uint64_t w[2];     /* the name's first 16 bytes, zero-padded */
+    const char *s;     /* the whole name, interned */
+    size_t n;
+    uint32_t key;      /* P2P_NONE: empty */
+} name_slot;
+
+#define NCACHE_BITS 12
+
+/* A string of the event being read. */
+typedef struct field {
+    const char *s;
+    size_t n;
+    p2p_buf own;       /* a copy, when the reader decoded it */
+} field;
 
 /* What a warning counts, and its first example. */
 typedef struct note {
@@ -88,10 +108,17 @@ typedef struct tp {
     p2p_intern *names;
     tev *ev;
     size_t nev, capev;
-    uint32_t last_thread;    /* the thread of the last event, and its text */
-    p2p_buf last_tkey;
-    /* the event being read */
-    p2p_buf f_ph, f_name, f_detail, f_file, f_pid, f_tid, f_argname, tkey, tmp;
+    p2p_intern *bare;        /* a name alone -> (val) its key */
+    name_slot ncache[1 << NCACHE_BITS];
+    uint32_t last_thread;    /* the thread of the last event, and its ids */
+    p2p_buf last_pid, last_tid;
+    /* the event being read: its fields in place in the input, or (when
+     * decoded from escapes) in their own buffers */
+    field f_ph, f_name, f_detail, f_file, f_pid, f_tid, f_argname;
+    p2p_buf tkey, tmp;
+    p2p_lines lines;         /* the input, a piece at a time */
+    const uchar *tail;       /* what follows its last line end */
+    size_t ntail;
     bool has_ts, has_dur, has_name, has_detail, has_file, has_argname, avg_ms;
     double ts, dur, line;
     char bad[200];           /* why the event cannot be read, or "" */
@@ -119,20 +146,22 @@ static void note_add(note *nt, const char *fmt, ...)
 
 /* The key of the function named name / detail / file (each may be empty),
  * P2P_NONE when out of memory. */
-static uint32_t key_of(tp *t, const p2p_buf *name, const p2p_buf *detail, const p2p_buf *file)
+static uint32_t key_of(tp *t, const char *name, size_t nn, const char *detail, size_t nd, const char *file,
+                       size_t nf)
 {
     p2p_buf *k = &t->tmp;
     k->len = 0;
     /* NULs separate the parts: one inside a part becomes U+FFFD (as it
      * would when interned) */
-    const p2p_buf *part[3] = {name, detail, file};
+    const char *part[3] = {name, detail, file};
+    size_t len[3] = {nn, nd, nf};
     for (int i = 0; i < 3; i++) {
         if (i)
             p2p_buf_putc(k, '\0');
-        if (memchr(part[i]->data ? part[i]->data : "", '\0', part[i]->len))
-            p2p_utf8_repair(k, part[i]->data, part[i]->len, true);
+        if (len[i] && memchr(part[i], '\0', len[i]))
+            p2p_utf8_repair(k, part[i], len[i], true);
         else
-            p2p_buf_append(k, part[i]->data, part[i]->len);
+            p2p_buf_append(k, part[i], len[i]);
     }
     if (k->oom)
         return P2P_NONE;
@@ -147,6 +176,41 @@ static uint32_t key_of(tp *t, const p2p_buf *name, const p2p_buf *detail, const 
             t->ki[x] = (keyinfo){P2P_NONE, 0};
     }
     return i;
+}
+
+/* The first 16 bytes of s[0..n), zero-padded, as two words. */
+static inline void head16(const char *s, size_t n, uint64_t w[2])
+{
+    char b[16] = {0};
+    memcpy(b, s, n < 16 ? n : 16);
+    memcpy(w, b, 16);
+}
+
+/* The key of a function named by name[0..n) alone: most events have
+ * neither detail nor file, and their names repeat.  A direct-mapped cache
+ * in front of the table of names answers most of them with a hash of a few
+ * words and a compare of the first 16 bytes held in the slot. */
+static uint32_t key_of_name(tp *t, const char *name, size_t n)
+{
+    uint64_t w[2], tail = 0;
+    head16(name, n, w);
+    if (n > 16)
+        memcpy(&tail, name + n - 8, 8);
+    uint64_t h = (w[0] * 0x9e3779b97f4a7c15ULL) ^ (w[1] * 0xc2b2ae3d27d4eb4fULL) ^ (tail * 0x165667b19e3779f9ULL) ^ n;
+    h ^= h >> 29;
+    name_slot *sl = &t->ncache[(h * 0xbf58476d1ce4e5b9ULL) >> (64 - NCACHE_BITS)];
+    if (sl->key != P2P_NONE && sl->n == n && sl->w[0] == w[0] && sl->w[1] == w[1] &&
+        (n <= 16 || memcmp(sl->s + 16, name + 16, n - 16) == 0))
+        return sl->key;
+    uint32_t b = p2p_intern_index(t->bare, n ? name : "", n);
+    if (b == P2P_NONE)
+        return P2P_NONE;
+    uint32_t *v = p2p_intern_val(t->bare, b);
+    if (*v == P2P_NONE)
+        *v = key_of(t, name, n, "", 0, "", 0);
+    if (*v != P2P_NONE)
+        *sl = (name_slot){{w[0], w[1]}, p2p_intern_str(t->bare, b), n, *v};
+    return *v;
 }
 
 /* Intern s[0..n) in the profile, repaired (invalid UTF-8, NUL). */
@@ -209,8 +273,26 @@ static int oom(tp *t)
     return p2p_js_fail(&t->j, P2P_ENOMEM, p2p_js_offset(&t->j), "out of memory");
 }
 
-/* A string field into b (true), or the reason it is not one into t->bad. */
-static int string_field(tp *t, p2p_buf *b, size_t idx, const char *key, bool *has)
+/* Keep s[0..n) in f: in place, or copied when the reader decoded it (its
+ * buffer is reused by the next string).  0 or -1. */
+static int keep(tp *t, field *f, const char *s, size_t n)
+{
+    const p2p_buf *dec = &t->j.str;
+    if (dec->data && s >= dec->data && s < dec->data + dec->cap) {
+        f->own.len = 0;
+        p2p_buf_append(&f->own, s, n);
+        if (f->own.oom)
+            return oom(t);
+        s = f->own.data;
+    }
+    f->s = n ? s : "";
+    f->n = n;
+    return 0;
+}
+
+/* A string field into f (*has set), or the reason it is not one into
+ * t->bad. */
+static int string_field(tp *t, field *f, size_t idx, const char *key, bool *has)
 {
     int k = p2p_js_peek(&t->j);
     if (k == P2P_JS_ERROR)
@@ -223,12 +305,8 @@ static int string_field(tp *t, p2p_buf *b, size_t idx, const char *key, bool *ha
     }
     const char *s;
     size_t n;
-    if (p2p_js_string(&t->j, &s, &n) < 0)
+    if (p2p_js_string_here(&t->j, &s, &n) < 0 || keep(t, f, s, n) < 0)
         return -1;
-    b->len = 0;
-    p2p_buf_append(b, s, n);
-    if (b->oom)
-        return oom(t);
     *has = true;
     return 0;
 }
@@ -258,7 +336,7 @@ static int number_field(tp *t, double *v, size_t idx, const char *key, bool *has
 }
 
 /* pid or tid: a number or a string, kept as its text. */
-static int id_field(tp *t, p2p_buf *b)
+static int id_field(tp *t, field *f)
 {
     int k = p2p_js_peek(&t->j);
     const char *s;
@@ -273,9 +351,7 @@ static int id_field(tp *t, p2p_buf *b)
     } else {
         return k == P2P_JS_ERROR ? -1 : p2p_js_skip(&t->j);
     }
-    b->len = 0;
-    p2p_buf_append(b, s, n);
-    return b->oom ? oom(t) : 0;
+    return keep(t, f, s, n);
 }
 
 /* The event's args: detail, filename/file, line, name (M), "avg ms". */
@@ -289,23 +365,35 @@ static int read_args(tp *t, size_t idx)
     size_t n;
     int r;
     while ((r = p2p_js_key(&t->j, &k, &n)) > 0) {
-        int rc;
-        int kind = p2p_js_peek(&t->j);
+        /* the key is looked at before the value: reading on may replace
+         * the piece of input it lies in */
+        enum { A_OTHER, A_DETAIL, A_FILE, A_NAME, A_LINE, A_AVG } which = A_OTHER;
+        if (p2p_js_is(k, n, "detail"))
+            which = A_DETAIL;
+        else if (p2p_js_is(k, n, "filename") || p2p_js_is(k, n, "file"))
+            which = A_FILE;
+        else if (p2p_js_is(k, n, "name"))
+            which = A_NAME;
+        else if (p2p_js_is(k, n, "line"))
+            which = A_LINE;
+        else if (p2p_js_is(k, n, "avg ms"))
+            which = A_AVG;
+        int kind = p2p_js_peek(&t->j), rc;
         if (kind == P2P_JS_ERROR)
             return -1;
-        if (p2p_js_is(k, n, "detail") && kind == P2P_JS_STRING)
+        if (which == A_DETAIL && kind == P2P_JS_STRING)
             rc = string_field(t, &t->f_detail, idx, "args.detail", &t->has_detail);
-        else if ((p2p_js_is(k, n, "filename") || p2p_js_is(k, n, "file")) && kind == P2P_JS_STRING)
+        else if (which == A_FILE && kind == P2P_JS_STRING)
             rc = string_field(t, &t->f_file, idx, "args.filename", &t->has_file);
-        else if (p2p_js_is(k, n, "name") && kind == P2P_JS_STRING)
+        else if (which == A_NAME && kind == P2P_JS_STRING)
             rc = string_field(t, &t->f_argname, idx, "args.name", &t->has_argname);
-        else if (p2p_js_is(k, n, "line") && kind == P2P_JS_NUMBER) {
+        else if (which == A_LINE && kind == P2P_JS_NUMBER) {
             double v;
             rc = p2p_js_number(&t->j, &v, NULL, NULL);
             if (!rc && v >= 1 && v < 1e15)
                 t->line = floor(v);
         } else {
-            t->avg_ms |= p2p_js_is(k, n, "avg ms");
+            t->avg_ms |= which == A_AVG;
             rc = p2p_js_skip(&t->j);
         }
         if (rc < 0)
@@ -319,32 +407,42 @@ static bool thread_key(tp *t)
 {
     p2p_buf *k = &t->tkey;
     k->len = 0;
-    p2p_buf_append(k, t->f_pid.data, t->f_pid.len);
+    p2p_buf_append(k, t->f_pid.s, t->f_pid.n);
     p2p_buf_putc(k, '\x1f');
-    p2p_buf_append(k, t->f_tid.data, t->f_tid.len);
+    p2p_buf_append(k, t->f_tid.s, t->f_tid.n);
     return !k->oom;
 }
 
-/* The thread of the event just read (pid, tid texts), P2P_NONE: no memory. */
+static bool same(const p2p_buf *b, const field *f)
+{
+    return b->len == f->n && (!f->n || memcmp(b->data, f->s, f->n) == 0);
+}
+
+/* The thread of the event just read (pid, tid texts), P2P_NONE: no memory.
+ * Events of one thread come in runs: the last thread's ids are compared
+ * first. */
 static uint32_t thread_of(tp *t)
 {
-    p2p_buf *k = &t->tkey;
+    if (t->last_thread != P2P_NONE && same(&t->last_pid, &t->f_pid) && same(&t->last_tid, &t->f_tid))
+        return t->last_thread;
     if (!thread_key(t))
         return P2P_NONE;
-    if (t->last_thread != P2P_NONE && t->last_tkey.len == k->len && memcmp(t->last_tkey.data, k->data, k->len) == 0)
-        return t->last_thread;
+    p2p_buf *k = &t->tkey;
     uint32_t i = p2p_intern_index(t->threads, k->data, k->len);
     if (i == P2P_NONE)
         return P2P_NONE;
+    if (i >= (1u << 30))
+        return P2P_NONE; /* never: a thread needs an event of ~30 bytes */
     if (i >= t->nth) {
         if (!p2p_vm_grow(&t->th, &t->capth, i, sizeof *t->th))
             return P2P_NONE;
         t->th[i] = (thread){i, P2P_NONE};
         t->nth = i + 1;
     }
-    t->last_tkey.len = 0;
-    p2p_buf_append(&t->last_tkey, k->data, k->len);
-    t->last_thread = t->last_tkey.oom ? P2P_NONE : i;
+    t->last_pid.len = t->last_tid.len = 0;
+    p2p_buf_append(&t->last_pid, t->f_pid.s, t->f_pid.n);
+    p2p_buf_append(&t->last_tid, t->f_tid.s, t->f_tid.n);
+    t->last_thread = t->last_pid.oom || t->last_tid.oom ? P2P_NONE : i;
     return i;
 }
 
@@ -352,16 +450,16 @@ static uint32_t thread_of(tp *t)
 static int name_into(tp *t, p2p_intern *map, const char *key, size_t n)
 {
     uint32_t i = p2p_intern_index(map, key, n);
-    uint32_t v = p2p_intern_index(t->names, t->f_argname.data ? t->f_argname.data : "", t->f_argname.len);
+    uint32_t v = p2p_intern_index(t->names, t->f_argname.s, t->f_argname.n);
     if (i == P2P_NONE || v == P2P_NONE)
         return oom(t);
     *p2p_intern_val(map, i) = v;
     return 0;
 }
 
-static bool name_is(const p2p_buf *b, const char *lit)
+static bool name_is(const field *f, const char *lit)
 {
-    return p2p_js_is(b->data ? b->data : "", b->len, lit);
+    return p2p_js_is(f->s, f->n, lit);
 }
 
 /* The event object traceEvents[idx] (its '{' next). */
@@ -376,8 +474,8 @@ static int read_event(tp *t, size_t idx)
     }
     if (p2p_js_object(&t->j) < 0)
         return -1;
-    t->f_ph.len = t->f_name.len = t->f_detail.len = t->f_file.len = t->f_pid.len = t->f_tid.len = 0;
-    t->f_argname.len = 0;
+    t->f_ph.n = t->f_name.n = t->f_detail.n = t->f_file.n = t->f_pid.n = t->f_tid.n = t->f_argname.n = 0;
+    t->f_ph.s = t->f_name.s = t->f_detail.s = t->f_file.s = t->f_pid.s = t->f_tid.s = t->f_argname.s = "";
     t->has_ts = t->has_dur = t->has_name = t->has_detail = t->has_file = t->has_argname = t->avg_ms = false;
     t->line = 0;
     t->bad[0] = '\0';
@@ -421,12 +519,12 @@ static int read_event(tp *t, size_t idx)
     }
     if (r < 0)
         return -1;
-    uchar ph = has_ph && t->f_ph.len == 1 ? (uchar)t->f_ph.data[0] : 0;
+    uchar ph = has_ph && t->f_ph.n == 1 ? (uchar)t->f_ph.s[0] : 0;
     if (ph == 'M') {
         if (!t->has_argname)
             return 0;
         if (name_is(&t->f_name, "process_name"))
-            return name_into(t, t->pnames, t->f_pid.data ? t->f_pid.data : "", t->f_pid.len);
+            return name_into(t, t->pnames, t->f_pid.s, t->f_pid.n);
         if (name_is(&t->f_name, "thread_name")) {
             if (!thread_key(t))
                 return oom(t);
@@ -457,7 +555,7 @@ static int read_event(tp *t, size_t idx)
     }
     /* clang -ftime-trace's sums of each kind of event, one a thread: they
      * repeat time the other events hold */
-    if (ph == 'X' && t->avg_ms && t->f_name.len > 6 && memcmp(t->f_name.data, "Total ", 6) == 0) {
+    if (ph == 'X' && t->avg_ms && t->f_name.n > 6 && memcmp(t->f_name.s, "Total ", 6) == 0) {
         t->totals++;
         return 0;
     }
@@ -473,12 +571,14 @@ static int read_event(tp *t, size_t idx)
     e->ts = t->ts;
     e->end = ph == 'X' ? t->ts + t->dur : t->ts;
     e->idx = (uint32_t)idx;
-    e->ph = ph;
     e->key = e->name = P2P_NONE;
-    static const p2p_buf none = {0};
     if (ph != 'E') {
-        p2p_buf unnamed = {(char *)"(unnamed)", 9, 0, false};
-        e->key = key_of(t, t->has_name ? &t->f_name : &unnamed, &t->f_detail, t->has_file ? &t->f_file : &none);
+        const char *name = t->has_name ? t->f_name.s : "(unnamed)";
+        size_t nn = t->has_name ? t->f_name.n : 9;
+        if (t->f_detail.n || t->f_file.n)
+            e->key = key_of(t, name, nn, t->f_detail.s, t->f_detail.n, t->f_file.s, t->f_file.n);
+        else
+            e->key = key_of_name(t, name, nn);
         if (e->key == P2P_NONE)
             return oom(t);
         keyinfo *ki = &t->ki[e->key];
@@ -486,13 +586,14 @@ static int read_event(tp *t, size_t idx)
             ki->line = (int64_t)t->line;
     }
     if (ph != 'X' && t->has_name) {
-        e->name = key_of(t, &t->f_name, &none, &none);
+        e->name = key_of_name(t, t->f_name.s, t->f_name.n);
         if (e->name == P2P_NONE)
             return oom(t);
     }
-    e->thread = thread_of(t);
-    if (e->thread == P2P_NONE)
+    uint32_t th = thread_of(t);
+    if (th == P2P_NONE)
         return oom(t);
+    e->thread = th << 2 | (ph == 'X' ? PH_X : ph == 'B' ? PH_B : PH_E);
     if (!isfinite(e->end)) {
         note_add(&t->unreadable, "traceEvents[%zu]: ts + dur is beyond the range of numbers", idx);
         return 0;
@@ -501,11 +602,8 @@ static int read_event(tp *t, size_t idx)
     return 0;
 }
 
-/* How often the bytes read go back to the file (p2p_input_consumed). */
-#define RELEASE_STEP ((size_t)8 << 20)
-
 /* The event array (its '[' next). */
-static int read_events(tp *t, const uchar *text)
+static int read_events(tp *t)
 {
     if (p2p_js_peek(&t->j) != P2P_JS_ARRAY) {
         if (p2p_js_peek(&t->j) == P2P_JS_ERROR)
@@ -514,51 +612,55 @@ static int read_events(tp *t, const uchar *text)
     }
     if (p2p_js_array(&t->j) < 0)
         return -1;
-    size_t idx = 0, released = 0;
-    for (;;) {
-        if (t->top_array) {
-            /* the array format may end without its ']' (a trace written as
-             * the program ran), after an event or a comma */
-            const uchar *p = t->j.p, *e = t->j.end;
-            while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-                p++;
-            if (p < e && *p == ',' && idx > 0) {
-                const uchar *q = p + 1;
-                while (q < e && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
-                    q++;
-                if (q == e)
-                    p = q;
-            }
-            if (p == e) {
-                t->j.p = e;
-                t->j.depth--;
-                return 0;
-            }
-        }
-        int r = p2p_js_elem(&t->j);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            return 0;
+    /* the array format may end without its ']' (a trace written as the
+     * program ran), after an event or a comma */
+    t->j.open_end = t->top_array;
+    size_t idx = 0;
+    int r;
+    while ((r = p2p_js_elem(&t->j)) > 0)
         if (read_event(t, idx++) < 0)
             return -1;
-        size_t off = p2p_js_offset(&t->j);
-        if (off - released >= RELEASE_STEP) {
-            p2p_input_consumed(t->in, text + off);
-            released = off;
+    t->j.open_end = false;
+    return r;
+}
+
+/* Before the next piece of input replaces this one: the event's strings
+ * that lie in it are copied. */
+static int refill(void *ctx, const uchar **s, size_t *n)
+{
+    tp *t = ctx;
+    field *f[] = {&t->f_ph, &t->f_name, &t->f_detail, &t->f_file, &t->f_pid, &t->f_tid, &t->f_argname};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        if (f[i]->n && (const uchar *)f[i]->s >= t->j.piece && (const uchar *)f[i]->s < t->j.end) {
+            f[i]->own.len = 0;
+            p2p_buf_append(&f[i]->own, f[i]->s, f[i]->n);
+            if (f[i]->own.oom)
+                return -1;
+            f[i]->s = f[i]->own.data;
         }
     }
+    int r = p2p_lines_next(&t->lines, s, n);
+    if (r)
+        return r;
+    /* the bytes after the last line end, in place */
+    if (t->ntail) {
+        *s = t->tail;
+        *n = t->ntail;
+        t->ntail = 0;
+        return 1;
+    }
+    return 0;
 }
 
 /* The whole document. */
-static int read_document(tp *t, const uchar *text)
+static int read_document(tp *t)
 {
     int k = p2p_js_peek(&t->j);
     if (k == P2P_JS_ERROR)
         return -1;
     if (k == P2P_JS_ARRAY) {
         t->top_array = true;
-        if (read_events(t, text) < 0)
+        if (read_events(t) < 0)
             return -1;
         return p2p_js_finish(&t->j);
     }
@@ -576,7 +678,7 @@ static int read_document(tp *t, const uchar *text)
                 return p2p_js_fail(&t->j, P2P_EFORMAT, p2p_js_offset(&t->j),
                                    "the key \"traceEvents\" appears more than once");
             seen = true;
-            if (read_events(t, text) < 0)
+            if (read_events(t) < 0)
                 return -1;
         } else if (p2p_js_skip(&t->j) < 0) {
             return -1;
@@ -636,22 +738,91 @@ static int thread_labels(tp *t, p2p_diag *d)
 
 /* ---- the sweep ------------------------------------------------------- */
 
-static int cmp_thread_time(const void *a, const void *b)
-{
-    const tev *x = a, *y = b;
-    if (x->thread != y->thread)
-        return x->thread < y->thread ? -1 : 1;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? -1 : 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
 static bool sorted_by_thread_time(const tev *v, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        if (cmp_thread_time(&v[i - 1], &v[i]) > 0)
+        if (TEV_THREAD(&v[i - 1]) > TEV_THREAD(&v[i]) ||
+            (TEV_THREAD(&v[i - 1]) == TEV_THREAD(&v[i]) && v[i - 1].ts > v[i].ts))
             return false;
     return true;
+}
+
+/* An unsigned integer in the order of the double d (finite, or -0). */
+static inline uint64_t order_key(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u >> 63 ? ~u : u | (1ULL << 63);
+}
+
+/* Sort the events by thread, then time, then file order: a stable radix
+ * sort of their times (16 bits a pass, passes whose digit is the same for
+ * every event left out), then a stable counting sort by thread; the
+ * records are then moved in place, along the cycles of the permutation.
+ * 0 or P2P_ENOMEM. */
+static int sort_events(tp *t)
+{
+    size_t n = t->nev;
+    if (sorted_by_thread_time(t->ev, n))
+        return 0;
+    uint64_t *key = p2p_vm_zalloc(n * sizeof *key), *key2 = p2p_vm_zalloc(n * sizeof *key2);
+    uint32_t *ord = p2p_vm_zalloc(n * sizeof *ord), *ord2 = p2p_vm_zalloc(n * sizeof *ord2);
+    size_t *count = calloc((t->nth > 65536 ? t->nth : 65536) + 1, sizeof *count);
+    int rc = 0;
+    if (!key || !key2 || !ord || !ord2 || !count) {
+        rc = P2P_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        key[i] = order_key(t->ev[i].ts);
+        ord[i] = (uint32_t)i;
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65537 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xffff) + 1]++;
+        if (count[((key[0] >> shift) & 0xffff) + 1] == n)
+            continue; /* one digit for all: nothing moves */
+        for (size_t d = 0; d < 65536; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(key[i] >> shift) & 0xffff]++;
+            key2[at] = key[i];
+            ord2[at] = ord[i];
+        }
+        uint64_t *k = key;
+        key = key2;
+        key2 = k;
+        uint32_t *o = ord;
+        ord = ord2;
+        ord2 = o;
+    }
+    memset(count, 0, (t->nth + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[TEV_THREAD(&t->ev[i]) + 1]++;
+    for (size_t d = 0; d < t->nth; d++)
+        count[d + 1] += count[d];
+    /* dest[i]: where event i goes (in ord2) */
+    for (size_t i = 0; i < n; i++)
+        ord2[ord[i]] = (uint32_t)count[TEV_THREAD(&t->ev[ord[i]])]++;
+    /* move the records along the cycles of that permutation, in place */
+    for (size_t i = 0; i < n; i++) {
+        while (ord2[i] != i) {
+            uint32_t d = ord2[i];
+            tev x = t->ev[d];
+            t->ev[d] = t->ev[i];
+            t->ev[i] = x;
+            ord2[i] = ord2[d];
+            ord2[d] = d;
+        }
+    }
+done:
+    p2p_vm_free(key, n * sizeof *key);
+    p2p_vm_free(key2, n * sizeof *key2);
+    p2p_vm_free(ord, n * sizeof *ord);
+    p2p_vm_free(ord2, n * sizeof *ord2);
+    free(count);
+    return rc;
 }
 
 /* Intervals beginning at the same time: the longer first (it holds the
@@ -746,11 +917,11 @@ static int sweep_thread(tp *t, sweep *s, p2p_tl *tl, tev *v, size_t n, uint32_t 
         tev *e = &v[i];
         if (e->end > last)
             last = e->end;
-        if (e->ph == 'X') {
+        if (TEV_PH(e) == PH_X) {
             if (!p2p_vm_grow(&s->ivs, &s->capivs, ni, sizeof *s->ivs))
                 return P2P_ENOMEM;
             s->ivs[ni++] = (uint32_t)i;
-        } else if (e->ph == 'B') {
+        } else if (TEV_PH(e) == PH_B) {
             if (!p2p_vm_grow(&s->ivs, &s->capivs, ni, sizeof *s->ivs) ||
                 !p2p_vm_grow(&s->stack, &s->capstack, ns, sizeof *s->stack))
                 return P2P_ENOMEM;
@@ -854,8 +1025,8 @@ static int build(tp *t, p2p_diag *d)
     int rc = thread_labels(t, d);
     if (rc)
         return rc;
-    if (!sorted_by_thread_time(t->ev, t->nev))
-        qsort(t->ev, t->nev, sizeof *t->ev, cmp_thread_time);
+    if (sort_events(t))
+        return p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
     p2p_tl tl;
     p2p_tl_init(&tl, t->p, true);
     tl.scale = 1e-6; /* microseconds -> seconds */
@@ -863,9 +1034,9 @@ static int build(tp *t, p2p_diag *d)
     memset(&s, 0, sizeof s);
     for (size_t a = 0; a < t->nev && !rc;) {
         size_t b = a + 1;
-        while (b < t->nev && t->ev[b].thread == t->ev[a].thread)
+        while (b < t->nev && TEV_THREAD(&t->ev[b]) == TEV_THREAD(&t->ev[a]))
             b++;
-        rc = sweep_thread(t, &s, &tl, t->ev + a, b - a, t->th[t->ev[a].thread].sel);
+        rc = sweep_thread(t, &s, &tl, t->ev + a, b - a, t->th[TEV_THREAD(&t->ev[a])].sel);
         a = b;
     }
     if (!rc && tl.oom)
@@ -949,8 +1120,9 @@ static void warn_all(const tp *t)
 static void tp_free(tp *t)
 {
     p2p_js_free(&t->j);
-    p2p_buf *bufs[] = {&t->f_ph, &t->f_name, &t->f_detail, &t->f_file, &t->f_pid, &t->f_tid, &t->f_argname,
-                       &t->tkey, &t->tmp, &t->last_tkey};
+    p2p_lines_end(&t->lines);
+    p2p_buf *bufs[] = {&t->f_ph.own,  &t->f_name.own, &t->f_detail.own, &t->f_file.own, &t->f_pid.own,
+                       &t->f_tid.own, &t->f_argname.own, &t->tkey, &t->tmp, &t->last_pid, &t->last_tid};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         p2p_buf_free(bufs[i]);
     p2p_intern_free(t->keys);
@@ -958,6 +1130,7 @@ static void tp_free(tp *t)
     p2p_intern_free(t->tnames);
     p2p_intern_free(t->pnames);
     p2p_intern_free(t->names);
+    p2p_intern_free(t->bare);
     p2p_arena_free(t->arena);
     p2p_vm_free(t->ki, t->capki * sizeof *t->ki);
     p2p_vm_free(t->th, t->capth * sizeof *t->th);
@@ -978,6 +1151,8 @@ int p2p_parse_trace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     t->o = o;
     t->in = &inputs[0];
     t->last_thread = P2P_NONE;
+    for (size_t i = 0; i < sizeof t->ncache / sizeof t->ncache[0]; i++)
+        t->ncache[i].key = P2P_NONE;
     int rc = p2p_threadsel_init(&t->ts_sel, o, d);
     if (rc) {
         free(t);
@@ -993,8 +1168,9 @@ int p2p_parse_trace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     t->tnames = t->arena ? p2p_intern_new(t->arena) : NULL;
     t->pnames = t->arena ? p2p_intern_new(t->arena) : NULL;
     t->names = t->arena ? p2p_intern_new(t->arena) : NULL;
+    t->bare = t->arena ? p2p_intern_new(t->arena) : NULL;
     t->p = p2p_profile_new(P2P_ID_INT);
-    if (!t->names || !t->pnames || !t->tnames || !t->threads || !t->keys || !t->p ||
+    if (!t->bare || !t->names || !t->pnames || !t->tnames || !t->threads || !t->keys || !t->p ||
         p2p_text_decode(inputs[0].data, inputs[0].size, &text, &len, &owned, &bom) < 0) {
         rc = p2p_diag_set(d, P2P_ENOMEM, 0, -1, "out of memory");
         goto done;
@@ -1009,7 +1185,22 @@ int p2p_parse_trace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
             goto done;
         }
     }
-    int r = read_document(t, text);
+    /* a mapped file is read in pieces of whole lines (p2p_lines): faulting
+     * the mapping in costs more than reading into one small buffer */
+    {
+        size_t body = 0;
+        const uchar *nl = len ? memrchr(text, '\n', len) : NULL;
+        if (nl)
+            body = (size_t)(nl - text) + 1;
+        const uchar *cr = len > body ? memrchr(text + body, '\r', len - body) : NULL;
+        if (cr)
+            body = (size_t)(cr - text) + 1;
+        p2p_lines_begin(&t->lines, owned ? NULL : &inputs[0], text, body);
+        t->tail = text + body;
+        t->ntail = len - body;
+        p2p_js_pieces(&t->j, refill, t);
+    }
+    int r = read_document(t);
     if (r < 0) {
         rc = p2p_js_diag(&t->j, d, bom == 8 ? 3 : 0, bom == 16);
         goto done;
