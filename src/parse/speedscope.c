@@ -77,6 +77,7 @@ typedef struct sp {
     size_t capki;
     uint32_t *frames;        /* frame index -> key */
     size_t nframes, capframes;
+    p2p_fid *frame_fid;      /* frame index -> function, P2P_NONE: not yet */
     bool have_frames;
     p2p_buf f_name, f_file, p_name, p_type, p_unit, tmp;
     double *weights;
@@ -134,8 +135,17 @@ static const char *intern_text(sp *s, const char *str, size_t n)
     return s->tmp.oom ? NULL : p2p_profile_intern(s->p, s->tmp.len ? s->tmp.data : "", s->tmp.len);
 }
 
+static p2p_fid fid_of_key(sp *s, uint32_t f);
+
 /* The function of frame f, created when new.  P2P_NONE: no memory. */
-static p2p_fid fid_of(sp *s, uint32_t f)
+static inline p2p_fid fid_of(sp *s, uint32_t f)
+{
+    if (s->frame_fid[f] == P2P_NONE)
+        s->frame_fid[f] = fid_of_key(s, f);
+    return s->frame_fid[f];
+}
+
+static p2p_fid fid_of_key(sp *s, uint32_t f)
 {
     uint32_t k = s->frames[f];
     keyinfo *ki = &s->ki[k];
@@ -286,6 +296,11 @@ static int read_shared(sp *s, p2p_js *j)
         if (e < 0)
             return -1;
         s->have_frames = true;
+        s->frame_fid = p2p_vm_zalloc((s->nframes ? s->nframes : 1) * sizeof *s->frame_fid);
+        if (!s->frame_fid)
+            return oom(j);
+        for (size_t i = 0; i < s->nframes; i++)
+            s->frame_fid[i] = P2P_NONE;
     }
     if (r < 0)
         return -1;
@@ -296,25 +311,53 @@ static int read_shared(sp *s, p2p_js *j)
 
 /* ---- profiles -------------------------------------------------------- */
 
-/* A frame index: an integer below nframes. */
+/* Fail with "PATH: expected EXPECTED, found <the next value>", PATH made
+ * from fmt (only now: messages are not made for values that are good). */
+static int expected_at(p2p_js *j, const char *expected, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int expected_at(p2p_js *j, const char *expected, const char *fmt, ...)
+{
+    if (p2p_js_peek(j) == P2P_JS_ERROR)
+        return -1;
+    char what[120];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return p2p_js_expected(j, what, expected);
+}
+
+/* A frame index: an integer below nframes.  fmt, a, b, c name it in a
+ * message. */
 static int frame_index(sp *s, p2p_js *j, uint32_t *f, const char *fmt, size_t a, size_t b, size_t c)
 {
+    /* the usual: a few digits, then ',' or ']' */
+    const uchar *p = j->p, *e = j->end;
+    uint64_t v = 0;
+    size_t nd = 0;
+    while (p + nd < e && nd < 10 && p[nd] >= '0' && p[nd] <= '9')
+        v = v * 10 + (uint64_t)(p[nd++] - '0');
+    if (nd && p + nd < e && (p[nd] == ',' || p[nd] == ']') && (nd == 1 || p[0] != '0') && v < s->nframes &&
+        !j->err) {
+        j->p = p + nd;
+        *f = (uint32_t)v;
+        return 0;
+    }
     char what[96];
     snprintf(what, sizeof what, fmt, a, b, c);
     if (p2p_js_peek(j) != P2P_JS_NUMBER)
         return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "a frame index");
     size_t at = p2p_js_offset(j);
-    double v;
+    double d;
     const char *txt;
     size_t n;
-    if (p2p_js_number(j, &v, &txt, &n) < 0)
+    if (p2p_js_number(j, &d, &txt, &n) < 0)
         return -1;
-    if (!(v >= 0 && v < (double)s->nframes && v == floor(v))) {
+    if (!(d >= 0 && d < (double)s->nframes && d == floor(d))) {
         char buf[80];
         return p2p_js_fail(j, P2P_EFORMAT, at, "%s: expected a frame index from 0 to %zu, found %s", what,
                            s->nframes ? s->nframes - 1 : 0, excerpt(txt, n, buf, sizeof buf));
     }
-    *f = (uint32_t)v;
+    *f = (uint32_t)d;
     return 0;
 }
 
@@ -349,10 +392,9 @@ static int read_events(sp *s, p2p_js *j, const prof *pr)
     int e;
     while ((e = p2p_js_elem(j)) > 0) {
         char what[96];
-        snprintf(what, sizeof what, "profiles[%zu].events[%zu]", pi, k);
         size_t at_off = p2p_js_offset(j);
         if (p2p_js_peek(j) != P2P_JS_OBJECT)
-            return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "an object (an event)");
+            return expected_at(j, "an object (an event)", "profiles[%zu].events[%zu]", pi, k);
         if (p2p_js_object(j) < 0)
             return -1;
         int type = 0; /* 'O', 'C', or 0 */
@@ -367,10 +409,8 @@ static int read_events(sp *s, p2p_js *j, const prof *pr)
             if (p2p_js_is(key, n, "type")) {
                 const char *t;
                 size_t tn;
-                if (p2p_js_peek(j) != P2P_JS_STRING) {
-                    snprintf(what, sizeof what, "profiles[%zu].events[%zu].type", pi, k);
-                    return p2p_js_expected(j, what, "\"O\" or \"C\"");
-                }
+                if (p2p_js_peek(j) != P2P_JS_STRING)
+                    return expected_at(j, "\"O\" or \"C\"", "profiles[%zu].events[%zu].type", pi, k);
                 size_t toff = p2p_js_offset(j);
                 if (p2p_js_string(j, &t, &tn) < 0)
                     return -1;
@@ -383,14 +423,14 @@ static int read_events(sp *s, p2p_js *j, const prof *pr)
                 type = t[0];
                 rc = 0;
             } else if (p2p_js_is(key, n, "at")) {
-                snprintf(what, sizeof what, "profiles[%zu].events[%zu].at", pi, k);
                 if (p2p_js_peek(j) != P2P_JS_NUMBER)
-                    return p2p_js_expected(j, what, "a number");
+                    return expected_at(j, "a number", "profiles[%zu].events[%zu].at", pi, k);
                 size_t aoff = p2p_js_offset(j);
                 rc = p2p_js_number(j, &at, NULL, NULL);
                 if (!rc && !isfinite(at))
-                    return p2p_js_fail(j, P2P_EFORMAT, aoff, "%s: expected a finite number, found one beyond %g", what,
-                                       1.7976931348623157e308);
+                    return p2p_js_fail(j, P2P_EFORMAT, aoff,
+                                       "profiles[%zu].events[%zu].at: expected a finite number, found one beyond %g",
+                                       pi, k, 1.7976931348623157e308);
                 has_at = true;
             } else if (p2p_js_is(key, n, "frame")) {
                 rc = frame_index(s, j, &f, "profiles[%zu].events[%zu].frame", pi, k, 0);
@@ -403,7 +443,8 @@ static int read_events(sp *s, p2p_js *j, const prof *pr)
         }
         if (r < 0)
             return -1;
-        snprintf(what, sizeof what, "profiles[%zu].events[%zu]", pi, k);
+        if (!type || !has_at || !has_frame || at < last || (type == 'C' && (depth == 0 || s->stack[depth - 1].frame != f)))
+            snprintf(what, sizeof what, "profiles[%zu].events[%zu]", pi, k); /* an error follows */
         if (!type || !has_at || !has_frame)
             return p2p_js_fail(j, P2P_EFORMAT, at_off, "%s: expected \"type\", \"frame\" and \"at\", found no \"%s\"",
                                what, !type ? "type" : !has_at ? "at" : "frame");
@@ -473,15 +514,16 @@ static int read_weights(sp *s, p2p_js *j, size_t pi)
     s->nweights = 0;
     int e;
     while ((e = p2p_js_elem(j)) > 0) {
-        snprintf(what, sizeof what, "profiles[%zu].weights[%zu]", pi, s->nweights);
         if (p2p_js_peek(j) != P2P_JS_NUMBER)
-            return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "a number");
+            return expected_at(j, "a number", "profiles[%zu].weights[%zu]", pi, s->nweights);
         size_t at = p2p_js_offset(j);
         double w;
         if (p2p_js_number(j, &w, NULL, NULL) < 0)
             return -1;
         if (!(w >= 0) || !isfinite(w))
-            return p2p_js_fail(j, P2P_EFORMAT, at, "%s: expected a finite weight of 0 or more, found %g", what, w);
+            return p2p_js_fail(j, P2P_EFORMAT, at,
+                               "profiles[%zu].weights[%zu]: expected a finite weight of 0 or more, found %g", pi,
+                               s->nweights, w);
         if (!p2p_vm_grow(&s->weights, &s->capweights, s->nweights, sizeof *s->weights))
             return oom(j);
         s->weights[s->nweights++] = w;
@@ -505,9 +547,8 @@ static int read_samples(sp *s, p2p_js *j, const prof *pr)
     size_t depth = 0, i = 0;
     int e;
     while ((e = p2p_js_elem(j)) > 0) {
-        snprintf(what, sizeof what, "profiles[%zu].samples[%zu]", pi, i);
         if (p2p_js_peek(j) != P2P_JS_ARRAY)
-            return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "an array (a stack)");
+            return expected_at(j, "an array (a stack)", "profiles[%zu].samples[%zu]", pi, i);
         if (i >= s->nweights)
             return p2p_js_fail(j, P2P_EFORMAT, start, "profiles[%zu]: more samples than the %zu weights", pi,
                                s->nweights);
@@ -825,6 +866,7 @@ static void sp_free(sp *s)
     p2p_arena_free(s->arena);
     p2p_vm_free(s->ki, s->capki * sizeof *s->ki);
     p2p_vm_free(s->frames, s->capframes * sizeof *s->frames);
+    p2p_vm_free(s->frame_fid, (s->nframes ? s->nframes : 1) * sizeof *s->frame_fid);
     p2p_vm_free(s->weights, s->capweights * sizeof *s->weights);
     p2p_vm_free(s->stack, s->capstack * sizeof *s->stack);
     p2p_tl_free(&s->tl);

@@ -21,6 +21,8 @@ void p2p_tl_free(p2p_tl *tl)
     p2p_vm_free(tl->s2, tl->caps2 * sizeof *tl->s2);
     p2p_vm_free(tl->ncalls, tl->caps2 * sizeof *tl->ncalls);
     p2p_vm_free(tl->nodes, tl->capnodes * sizeof *tl->nodes);
+    if (tl->pairs)
+        p2p_vm_free(tl->pairs, P2P_TL_PAIRS * sizeof *tl->pairs);
     memset(tl, 0, sizeof *tl);
 }
 
@@ -69,6 +71,10 @@ static uint32_t call_of(p2p_tl *tl, p2p_fid caller, p2p_fid callee)
     if (fc->memo_caller1 == caller + 1)
         return fc->memo_call;
     uint64_t pair = (uint64_t)caller << 32 | callee;
+    if (!tl->pairs && !(tl->pairs = p2p_vm_zalloc(P2P_TL_PAIRS * sizeof *tl->pairs))) {
+        tl->oom = true;
+        return P2P_NONE;
+    }
     p2p_tl_pair *sl = &tl->pairs[(p2p_hash_u64(pair)) & (P2P_TL_PAIRS - 1)];
     uint32_t c;
     if (sl->call1 && sl->pair == pair) {

@@ -65,7 +65,7 @@ typedef struct p2p_tl_pair {
     uint32_t call1;
 } p2p_tl_pair;
 
-#define P2P_TL_PAIRS 4096
+#define P2P_TL_PAIRS 65536
 
 typedef struct p2p_tl {
     p2p_profile *p;
@@ -83,7 +83,7 @@ typedef struct p2p_tl {
     uint32_t depth;       /* open frames */
     double samples;       /* the profile's SAMPLES so far (scaled) */
     bool oom;
-    p2p_tl_pair pairs[P2P_TL_PAIRS];
+    p2p_tl_pair *pairs;   /* P2P_TL_PAIRS, made at the first call */
 } p2p_tl;
 
 /* Start accounting into p (its functions are created by the caller). */
