@@ -124,17 +124,6 @@ static const char *frame_name(const sp *s, uint32_t f, char *buf, size_t size)
     return excerpt(k, strlen(k), buf, size);
 }
 
-/* Intern s[0..n) in the profile, repaired (invalid UTF-8, NUL). */
-static const char *intern_text(sp *s, const char *str, size_t n)
-{
-    if (p2p_utf8_valid(str, n) && !memchr(str, '\0', n))
-        return p2p_profile_intern(s->p, n ? str : "", n);
-    s->tmp.len = 0;
-    if (p2p_utf8_repair(&s->tmp, str, n, true))
-        s->repairs++;
-    return s->tmp.oom ? NULL : p2p_profile_intern(s->p, s->tmp.len ? s->tmp.data : "", s->tmp.len);
-}
-
 static p2p_fid fid_of_key(sp *s, uint32_t f);
 
 /* The function of frame f, created when new.  P2P_NONE: no memory. */
@@ -151,30 +140,12 @@ static p2p_fid fid_of_key(sp *s, uint32_t f)
     keyinfo *ki = &s->ki[k];
     if (ki->fid != P2P_NONE)
         return ki->fid;
+    /* the key is "name\0file" */
     const char *str = p2p_intern_str(s->keys, k);
-    size_t n = p2p_intern_len(s->keys, k);
-    size_t nn = strlen(str); /* the name ends at the separator */
-    const char *name = intern_text(s, str, nn);
-    if (!name)
-        return P2P_NONE;
-    p2p_fid fid = p2p_profile_add_int(s->p, (int64_t)k, name);
-    if (fid == P2P_NONE)
-        return P2P_NONE;
-    if (n > nn + 1) {
-        const char *file = intern_text(s, str + nn + 1, n - nn - 1);
-        if (!file)
-            return P2P_NONE;
-        s->p->functions[fid].filename = file;
-    }
-    if (ki->line > 0 && !(s->o && s->o->no_fn_stats)) {
-        p2p_fn_stat *st = p2p_profile_fn_stat(s->p, fid);
-        if (!st)
-            return P2P_NONE;
-        st->func_name = name;
-        st->line = ki->line;
-    }
-    ki->fid = fid;
-    return fid;
+    size_t n = p2p_intern_len(s->keys, k), nn = strlen(str);
+    ki->fid = p2p_tl_function(s->p, (int64_t)k, str, nn, "", 0, str + nn + 1, n > nn ? n - nn - 1 : 0, ki->line,
+                              !(s->o && s->o->no_fn_stats), &s->repairs);
+    return ki->fid;
 }
 
 /* ---- shared.frames --------------------------------------------------- */
@@ -505,10 +476,8 @@ static int read_events(sp *s, p2p_js *j, const prof *pr)
 /* weights[] of a sampled profile into s->weights (the '[' next). */
 static int read_weights(sp *s, p2p_js *j, size_t pi)
 {
-    char what[96];
-    snprintf(what, sizeof what, "profiles[%zu].weights", pi);
     if (p2p_js_peek(j) != P2P_JS_ARRAY)
-        return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "an array");
+        return expected_at(j, "an array", "profiles[%zu].weights", pi);
     if (p2p_js_array(j) < 0)
         return -1;
     s->nweights = 0;
@@ -535,10 +504,8 @@ static int read_weights(sp *s, p2p_js *j, size_t pi)
 static int read_samples(sp *s, p2p_js *j, const prof *pr)
 {
     size_t pi = pr->index;
-    char what[96];
-    snprintf(what, sizeof what, "profiles[%zu].samples", pi);
     if (p2p_js_peek(j) != P2P_JS_ARRAY)
-        return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "an array");
+        return expected_at(j, "an array", "profiles[%zu].samples", pi);
     size_t start = p2p_js_offset(j);
     if (p2p_js_array(j) < 0)
         return -1;
@@ -692,9 +659,8 @@ static int profile_begin(sp *s, p2p_js *j, size_t pi, size_t at, bool has_unit, 
 static int read_profile(sp *s, p2p_js *j, size_t pi)
 {
     char what[64];
-    snprintf(what, sizeof what, "profiles[%zu]", pi);
     if (p2p_js_peek(j) != P2P_JS_OBJECT)
-        return p2p_js_peek(j) == P2P_JS_ERROR ? -1 : p2p_js_expected(j, what, "an object (a profile)");
+        return expected_at(j, "an object (a profile)", "profiles[%zu]", pi);
     size_t at = p2p_js_offset(j);
     if (p2p_js_object(j) < 0)
         return -1;

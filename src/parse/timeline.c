@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "timeline.h"
+#include "../util/utf8.h"
 #include "../util/util.h"
 
 void p2p_tl_init(p2p_tl *tl, p2p_profile *p, bool counting)
@@ -206,4 +207,43 @@ void p2p_tl_finish(p2p_tl *tl)
             p2p_ev_set(&p->calls[c].ev, P2P_CALLS, c < tl->caps2 ? tl->ncalls[c] : 0.0);
     }
     p2p_ev_set(&p->ev, P2P_SAMPLES, tl->samples);
+}
+
+/* Intern s[0..n) in p, repaired (invalid UTF-8, NUL). */
+static const char *intern_repaired(p2p_profile *p, const char *s, size_t n, size_t *repairs)
+{
+    if (p2p_utf8_valid(s, n) && !memchr(s, '\0', n))
+        return p2p_profile_intern(p, n ? s : "", n);
+    p2p_buf b;
+    p2p_buf_init(&b);
+    if (p2p_utf8_repair(&b, s, n, true))
+        ++*repairs;
+    const char *r = b.oom ? NULL : p2p_profile_intern(p, b.len ? b.data : "", b.len);
+    p2p_buf_free(&b);
+    return r;
+}
+
+p2p_fid p2p_tl_function(p2p_profile *p, int64_t id, const char *name, size_t nn, const char *detail, size_t nd,
+                        const char *file, size_t nf, int64_t line, bool fn_stats, size_t *repairs)
+{
+    const char *bare = intern_repaired(p, name, nn, repairs), *full = bare;
+    if (bare && nd) {
+        const char *det = intern_repaired(p, detail, nd, repairs);
+        full = det ? p2p_profile_printf(p, "%s: %s", bare, det) : NULL;
+    }
+    if (!full)
+        return P2P_NONE;
+    p2p_fid fid = p2p_profile_add_int(p, id, full);
+    if (fid == P2P_NONE)
+        return P2P_NONE;
+    if (nf && !(p->functions[fid].filename = intern_repaired(p, file, nf, repairs)))
+        return P2P_NONE;
+    if (line > 0 && fn_stats) {
+        p2p_fn_stat *st = p2p_profile_fn_stat(p, fid);
+        if (!st)
+            return P2P_NONE;
+        st->func_name = bare;
+        st->line = line;
+    }
+    return fid;
 }

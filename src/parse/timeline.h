@@ -111,4 +111,12 @@ void p2p_tl_finish(p2p_tl *tl);
 
 void p2p_tl_free(p2p_tl *tl);
 
+/* A new function of an evented format in p, with int id `id`: named
+ * name[0..nn), or "name: detail" when nd > 0; its file file[0..nf) when
+ * nf > 0; its line (for tooltips and --href) when line > 0 and fn_stats.
+ * Strings are interned with invalid UTF-8 and NUL as U+FFFD (each string
+ * repaired adds 1 to *repairs).  P2P_NONE when out of memory. */
+p2p_fid p2p_tl_function(p2p_profile *p, int64_t id, const char *name, size_t nn, const char *detail, size_t nd,
+                        const char *file, size_t nf, int64_t line, bool fn_stats, size_t *repairs);
+
 #endif

@@ -213,57 +213,20 @@ static uint32_t key_of_name(tp *t, const char *name, size_t n)
     return *v;
 }
 
-/* Intern s[0..n) in the profile, repaired (invalid UTF-8, NUL). */
-static const char *intern_text(tp *t, const char *s, size_t n)
-{
-    if (p2p_utf8_valid(s, n) && !memchr(s, '\0', n))
-        return p2p_profile_intern(t->p, n ? s : "", n);
-    p2p_buf b;
-    p2p_buf_init(&b);
-    if (p2p_utf8_repair(&b, s, n, true))
-        t->repairs++;
-    const char *r = b.oom ? NULL : p2p_profile_intern(t->p, b.len ? b.data : "", b.len);
-    p2p_buf_free(&b);
-    return r;
-}
-
 /* The function of key k, created when new.  P2P_NONE: no memory. */
 static p2p_fid fid_of(tp *t, uint32_t k)
 {
     keyinfo *ki = &t->ki[k];
     if (ki->fid != P2P_NONE)
         return ki->fid;
+    /* the key is "name\0detail\0file" */
     const char *s = p2p_intern_str(t->keys, k);
     size_t n = p2p_intern_len(t->keys, k);
     const char *d = memchr(s, '\0', n);
     const char *f = memchr(d + 1, '\0', (size_t)(s + n - d - 1));
-    size_t nn = (size_t)(d - s), nd = (size_t)(f - d - 1), nf = (size_t)(s + n - f - 1);
-    const char *bare = intern_text(t, s, nn);
-    const char *name = bare;
-    if (bare && nd) {
-        const char *det = intern_text(t, d + 1, nd);
-        name = det ? p2p_profile_printf(t->p, "%s: %s", bare, det) : NULL;
-    }
-    if (!name)
-        return P2P_NONE;
-    p2p_fid fid = p2p_profile_add_int(t->p, (int64_t)k, name);
-    if (fid == P2P_NONE)
-        return P2P_NONE;
-    if (nf) {
-        const char *file = intern_text(t, f + 1, nf);
-        if (!file)
-            return P2P_NONE;
-        t->p->functions[fid].filename = file;
-    }
-    if (ki->line > 0 && !(t->o && t->o->no_fn_stats)) {
-        p2p_fn_stat *st = p2p_profile_fn_stat(t->p, fid);
-        if (!st)
-            return P2P_NONE;
-        st->func_name = bare;
-        st->line = ki->line;
-    }
-    ki->fid = fid;
-    return fid;
+    ki->fid = p2p_tl_function(t->p, (int64_t)k, s, (size_t)(d - s), d + 1, (size_t)(f - d - 1), f + 1,
+                              (size_t)(s + n - f - 1), ki->line, !(t->o && t->o->no_fn_stats), &t->repairs);
+    return ki->fid;
 }
 
 /* ---- reading an event ------------------------------------------------ */
