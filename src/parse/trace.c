@@ -718,16 +718,31 @@ static inline uint64_t order_key(double d)
     return u >> 63 ? ~u : u | (1ULL << 63);
 }
 
-/* Sort the events by thread, then time, then file order: a stable radix
- * sort of their times (16 bits a pass, passes whose digit is the same for
+/* Sort the events by thread, then time, then file order: for many events
+ * a stable radix sort of their times (16 bits a pass, passes whose digit is the same for
  * every event left out), then a stable counting sort by thread; the
  * records are then moved in place, along the cycles of the permutation.
  * 0 or P2P_ENOMEM. */
+static int cmp_events(const void *a, const void *b)
+{
+    const tev *x = a, *y = b;
+    if (TEV_THREAD(x) != TEV_THREAD(y))
+        return TEV_THREAD(x) < TEV_THREAD(y) ? -1 : 1;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 static int sort_events(tp *t)
 {
     size_t n = t->nev;
     if (sorted_by_thread_time(t->ev, n))
         return 0;
+    if (n < 65536) {
+        /* few events: the radix sort's tables would cost more */
+        qsort(t->ev, n, sizeof *t->ev, cmp_events);
+        return 0;
+    }
     uint64_t *key = p2p_vm_zalloc(n * sizeof *key), *key2 = p2p_vm_zalloc(n * sizeof *key2);
     uint32_t *ord = p2p_vm_zalloc(n * sizeof *ord), *ord2 = p2p_vm_zalloc(n * sizeof *ord2);
     size_t *count = calloc((t->nth > 65536 ? t->nth : 65536) + 1, sizeof *count);
