@@ -72,13 +72,15 @@ static uint32_t call_of(p2p_tl *tl, p2p_fid caller, p2p_fid callee)
     if (fc->memo_caller1 == caller + 1)
         return fc->memo_call;
     uint64_t pair = (uint64_t)caller << 32 | callee;
-    if (!tl->pairs && !(tl->pairs = p2p_vm_zalloc(P2P_TL_PAIRS * sizeof *tl->pairs))) {
+    /* the cache is made once look-ups are many: small profiles (and the
+     * fuzzer) do not pay for it */
+    if (!tl->pairs && ++tl->lookups >= 4096 && !(tl->pairs = p2p_vm_zalloc(P2P_TL_PAIRS * sizeof *tl->pairs))) {
         tl->oom = true;
         return P2P_NONE;
     }
-    p2p_tl_pair *sl = &tl->pairs[(p2p_hash_u64(pair)) & (P2P_TL_PAIRS - 1)];
+    p2p_tl_pair *sl = tl->pairs ? &tl->pairs[(p2p_hash_u64(pair)) & (P2P_TL_PAIRS - 1)] : NULL;
     uint32_t c;
-    if (sl->call1 && sl->pair == pair) {
+    if (sl && sl->call1 && sl->pair == pair) {
         c = sl->call1 - 1;
     } else {
         c = p2p_profile_get_call(tl->p, caller, callee, NULL);
@@ -86,8 +88,10 @@ static uint32_t call_of(p2p_tl *tl, p2p_fid caller, p2p_fid callee)
             tl->oom = true;
             return P2P_NONE;
         }
-        sl->pair = pair;
-        sl->call1 = c + 1;
+        if (sl) {
+            sl->pair = pair;
+            sl->call1 = c + 1;
+        }
     }
     fc->memo_caller1 = caller + 1;
     fc->memo_call = c;

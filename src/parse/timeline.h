@@ -83,7 +83,8 @@ typedef struct p2p_tl {
     uint32_t depth;       /* open frames */
     double samples;       /* the profile's SAMPLES so far (scaled) */
     bool oom;
-    p2p_tl_pair *pairs;   /* P2P_TL_PAIRS, made at the first call */
+    p2p_tl_pair *pairs;   /* P2P_TL_PAIRS, or NULL until lookups is 4096 */
+    uint32_t lookups;
 } p2p_tl;
 
 /* Start accounting into p (its functions are created by the caller). */

@@ -72,7 +72,7 @@ typedef struct name_slot {
     uint64_t w[2];     /* the name's first 16 bytes, zero-padded */
     const char *s;     /* the whole name, interned */
     size_t n;
-    uint32_t key;      /* P2P_NONE: empty */
+    uint32_t key1;     /* its key + 1; 0: empty */
 } name_slot;
 
 #define NCACHE_BITS 12
@@ -109,7 +109,7 @@ typedef struct tp {
     tev *ev;
     size_t nev, capev;
     p2p_intern *bare;        /* a name alone -> (val) its key */
-    name_slot ncache[1 << NCACHE_BITS];
+    name_slot *ncache;       /* 1 << NCACHE_BITS slots, or NULL */
     uint32_t last_thread;    /* the thread of the last event, and its ids */
     p2p_buf last_pid, last_tid;
     /* the event being read: its fields in place in the input, or (when
@@ -198,18 +198,22 @@ static uint32_t key_of_name(tp *t, const char *name, size_t n)
         memcpy(&tail, name + n - 8, 8);
     uint64_t h = (w[0] * 0x9e3779b97f4a7c15ULL) ^ (w[1] * 0xc2b2ae3d27d4eb4fULL) ^ (tail * 0x165667b19e3779f9ULL) ^ n;
     h ^= h >> 29;
-    name_slot *sl = &t->ncache[(h * 0xbf58476d1ce4e5b9ULL) >> (64 - NCACHE_BITS)];
-    if (sl->key != P2P_NONE && sl->n == n && sl->w[0] == w[0] && sl->w[1] == w[1] &&
+    /* made once the trace is seen to be big: small ones (and the fuzzer)
+     * do not pay for it */
+    if (!t->ncache && t->nev >= 4096)
+        t->ncache = calloc((size_t)1 << NCACHE_BITS, sizeof *t->ncache);
+    name_slot *sl = t->ncache ? &t->ncache[(h * 0xbf58476d1ce4e5b9ULL) >> (64 - NCACHE_BITS)] : NULL;
+    if (sl && sl->key1 && sl->n == n && sl->w[0] == w[0] && sl->w[1] == w[1] &&
         (n <= 16 || memcmp(sl->s + 16, name + 16, n - 16) == 0))
-        return sl->key;
+        return sl->key1 - 1;
     uint32_t b = p2p_intern_index(t->bare, n ? name : "", n);
     if (b == P2P_NONE)
         return P2P_NONE;
     uint32_t *v = p2p_intern_val(t->bare, b);
     if (*v == P2P_NONE)
         *v = key_of(t, name, n, "", 0, "", 0);
-    if (*v != P2P_NONE)
-        *sl = (name_slot){{w[0], w[1]}, p2p_intern_str(t->bare, b), n, *v};
+    if (*v != P2P_NONE && sl)
+        *sl = (name_slot){{w[0], w[1]}, p2p_intern_str(t->bare, b), n, *v + 1};
     return *v;
 }
 
@@ -1109,6 +1113,7 @@ static void tp_free(tp *t)
     p2p_intern_free(t->pnames);
     p2p_intern_free(t->names);
     p2p_intern_free(t->bare);
+    free(t->ncache);
     p2p_arena_free(t->arena);
     p2p_vm_free(t->ki, t->capki * sizeof *t->ki);
     p2p_vm_free(t->th, t->capth * sizeof *t->th);
@@ -1129,8 +1134,6 @@ int p2p_parse_trace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, 
     t->o = o;
     t->in = &inputs[0];
     t->last_thread = P2P_NONE;
-    for (size_t i = 0; i < sizeof t->ncache / sizeof t->ncache[0]; i++)
-        t->ncache[i].key = P2P_NONE;
     int rc = p2p_threadsel_init(&t->ts_sel, o, d);
     if (rc) {
         free(t);
