@@ -26,9 +26,10 @@
  * has an event open goes to exactly one function's self time.
  *
  * Reading: one pass of the JSON pull reader (src/parse/jscan.h) over the
- * input, each usable event kept as 40 bytes; then the events are sorted by
- * thread and time, B and E paired, and each thread swept once with a heap
- * of the open events' ends.  Memory: those records plus the profile.
+ * input, a mapped file read in pieces of whole lines (p2p_lines), each
+ * usable event kept as 32 bytes; then the events are sorted by thread and
+ * time, B and E paired, and each thread swept once with a heap of the open
+ * events' ends.  Memory: those records, the sort's keys, and the profile.
  */
 #include <math.h>
 #include <stdarg.h>
