@@ -13,7 +13,8 @@
  * samples), z<glob> (root), l<glob> (leaf), d<int> (depth), p<prefix>
  * (path), C (compare the last two inputs), k<colormap>, K<skew>,
  * L<digits> (node label events by number), t<time format>, E<event>,
- * T (--total=callstacks for the sample formats), I<regex> F<regex>
+ * T (--total=callstacks for the sample formats; callratios for speedscope and
+ * trace, whose default is callstacks), I<regex> F<regex>
  * H<regex> (--ignore, --focus, --hide).
  * The format `auto` detects it from the first input (p2p_detect), as the
  * CLI does without -f.
@@ -130,6 +131,8 @@ static int load(const p2p_format *fmt, const opts *o, p2p_input *in, size_t n, p
     p2p_derive recipe = fmt->derive;
     if (o->callstacks && recipe == P2P_DERIVE_SAMPLES)
         recipe = P2P_DERIVE_SAMPLES_CALLSTACKS;
+    else if (o->callstacks && recipe == P2P_DERIVE_SAMPLES_CALLSTACKS)
+        recipe = P2P_DERIVE_SAMPLES; /* speedscope, trace: --total=callratios */
     rc = p2p_derive_events(*out, recipe, &d);
     if (rc) {
         if (rc >= 0 || d.code != rc || d.msg[0] == '\0')

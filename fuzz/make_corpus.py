@@ -158,6 +158,22 @@ SOURCES = {
         ('tests/data/sysprof/bad-laughs.sysprof', True),
         ('@upstream/sysprof/nautilus.sysprof', True),
     ],
+    'speedscope': [
+        ('tests/data/speedscope/repeated.speedscope.json', True),
+        ('tests/data/speedscope/units.speedscope.json', True),
+        ('tests/data/speedscope/work-sampled.speedscope.json', True),
+        ('tests/data/speedscope/work-austin.speedscope.json', True),
+        ('tests/data/speedscope/work-evented.speedscope.json', True),
+    ],
+    'trace': [
+        ('tests/data/trace/nesting.trace.json', True),
+        ('tests/data/trace/recursion.trace.json', True),
+        ('tests/data/trace/overlap.trace.json', True),
+        ('tests/data/trace/unmatched.trace.json', True),
+        ('tests/data/trace/threads.trace.json', True),
+        ('tests/data/trace/work-be.trace.json', True),
+        ('tests/data/trace/clang-cycles.trace.json', True),
+    ],
     'xperf': [
         ('tests/data/xperf/calc.xperf', True),
         ('tests/data/xperf/reordered.xperf', True),
@@ -191,6 +207,8 @@ PIPELINE = [
     ('xperf', '', 0), ('xperf', 'n0 e0 S', 1), ('xperf', 'l*work* n0 e0', 1),
     ('sleepy', 'n0 e0', 0), ('sysprof', 'n0 e0', 0),
     ('json', 'n0 e0', 0), ('hprof', 'n0 e0', 0), ('hprof', 'z* d3', 2),
+    ('speedscope', 'n0 e0', 0), ('speedscope', 'n0 e0 T', 2), ('trace', 'n0 e0', 2), ('trace', 'C n0 e0', (0, 1)),
+    ('trace', 'n0 e0 z* d2', 6),
 ]
 
 

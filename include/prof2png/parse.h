@@ -277,6 +277,24 @@ int p2p_parse_json(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p
 int p2p_parse_hprof(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
                     p2p_diag *d);
 
+/* speedscope's JSON (src/parse/speedscope.c, docs/formats/speedscope.md):
+ * one input, sampled and evented profiles, merged or chosen as threads.
+ * P2P_EFORMAT (naming the byte, or the profile and the event) for bad JSON,
+ * a schema violation, events out of order or unbalanced, profiles of
+ * different kinds of unit kept together; P2P_ELIMIT for nesting.  Derive
+ * with P2P_DERIVE_SAMPLES_CALLSTACKS (or P2P_DERIVE_SAMPLES). */
+int p2p_parse_speedscope(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                         p2p_diag *d);
+/* Chrome's Trace Event Format (src/parse/trace.c, docs/formats/trace.md):
+ * one input, complete (X) and duration (B/E) events nested by time on each
+ * thread.  P2P_EFORMAT or P2P_ETRUNCATED (with the byte) for bad JSON or a
+ * trace that is not an array of events or an object with "traceEvents";
+ * P2P_EEMPTY without a single X or B event; events that cannot be used
+ * are skipped with a warning naming the first.  Derive with
+ * P2P_DERIVE_SAMPLES_CALLSTACKS (or P2P_DERIVE_SAMPLES). */
+int p2p_parse_trace(const p2p_input *inputs, size_t n, const p2p_parse_opts *o, p2p_profile **out,
+                    p2p_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

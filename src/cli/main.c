@@ -233,6 +233,9 @@ static int load_profile(const p2p_cli_options *o, const p2p_format *fmt, p2p_inp
     p2p_derive recipe = fmt->derive;
     if (o->total_callstacks && recipe == P2P_DERIVE_SAMPLES)
         recipe = P2P_DERIVE_SAMPLES_CALLSTACKS;
+    /* and --total callratios where callstacks is the format's default */
+    if (o->total_callratios && recipe == P2P_DERIVE_SAMPLES_CALLSTACKS)
+        recipe = P2P_DERIVE_SAMPLES;
     rc = p2p_derive_events(*out, recipe, d);
     if (rc) {
         p2p_profile_free(*out);

@@ -148,10 +148,11 @@ void p2p_cli_usage(FILE *fp)
         "      --list-threads      list the threads of the input with their totals,\n"
         "                          instead of a graph (the labels --thread matches)\n"
         "                          [default: a graph]\n"
-        "      --total METHOD      perf, collapse, dtrace: how total times are found:\n"
-        "                          callratios (shared out along call ratios) or\n"
-        "                          callstacks (the share of stacks a function is on)\n"
-        "                          [default: callratios]\n"
+        "      --total METHOD      perf, collapse, dtrace, speedscope, trace: how total\n"
+        "                          times are found: callratios (shared out along call\n"
+        "                          ratios) or callstacks (the share of stacks a\n"
+        "                          function is on) [default: callratios; callstacks\n"
+        "                          for speedscope and trace]\n"
         "  -T, --type FMT          output format, overriding the extension: dot, gv,\n"
         "                          png, svg, html, pdf, ps, eps, jpg, gif, xdot, json,\n"
         "                          plain\n"
@@ -412,6 +413,7 @@ int p2p_cli_parse(int argc, char **argv, p2p_cli_options *o, char *err, size_t e
             if (strcmp(arg, "callratios") != 0 && strcmp(arg, "callstacks") != 0)
                 return usage_error(err, errsize, "--total: expected callratios or callstacks, found '%s'", arg);
             o->total_callstacks = strcmp(arg, "callstacks") == 0;
+            o->total_callratios = !o->total_callstacks;
             break;
         case OPT_STATS: o->stats = true; break;
         case OPT_SORT: o->sort = arg; break;

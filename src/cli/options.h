@@ -39,6 +39,7 @@ typedef struct p2p_cli_options {
     bool compare_only_slower, compare_only_faster, compare_color_by_difference;
     const char *list_functions;  /* --list-functions SELECTOR; NULL (or "") = none */
     bool total_callstacks;       /* --total callstacks (perf, collapse, dtrace) */
+    bool total_callratios;       /* --total callratios (speedscope, trace) */
     bool stats;                  /* --stats: the print_stats() table */
     const char *sort;            /* --sort KEY[,KEY...]; NULL = none */
     const char *callers, *callees; /* --callers / --callees REGEX; NULL = none */

@@ -268,7 +268,60 @@ static int sniff_dtrace(const view *v)
     return frame ? MAYBE : NO;
 }
 
-/* gprof2dot's JSON: an object with "version" and "functions" or "events". */
+/* Whether the window holds the JSON key "key" (a quoted string followed by
+ * a colon, so that a string value with the same text does not count). */
+static bool json_key(const view *v, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = v->s; (p = strstr(p, key)) != NULL; p++) {
+        if (p == v->s || p[-1] != '"' || p[n] != '"')
+            continue;
+        const char *q = p + n + 1;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+            q++;
+        if (*q == ':')
+            return true;
+    }
+    return false;
+}
+
+/* speedscope's JSON: its "$schema" URL, or both "shared" and "profiles"
+ * keys (neither is a key of gprof2dot's JSON). */
+static int sniff_speedscope(const view *v)
+{
+    if (strstr(v->s, "speedscope.app/file-format-schema.json") && json_key(v, "$schema"))
+        return SURE;
+    return json_key(v, "shared") && json_key(v, "profiles") ? SURE : NO;
+}
+
+/* Trace events: an object with "traceEvents", or an array whose first
+ * element is an object with a "ph" (phase) key. */
+static int sniff_trace(const view *v)
+{
+    size_t i = 0;
+    while (i < v->n && (is_ws(v->s[i]) || v->s[i] == '\n' || v->s[i] == '\r'))
+        i++;
+    if (i >= v->n)
+        return NO;
+    if (v->s[i] == '{')
+        return json_key(v, "traceEvents") ? SURE : NO;
+    if (v->s[i] != '[')
+        return NO;
+    i++;
+    while (i < v->n && (is_ws(v->s[i]) || v->s[i] == '\n' || v->s[i] == '\r'))
+        i++;
+    if (i >= v->n || v->s[i] != '{')
+        return NO;
+    if (json_key(v, "ph"))
+        return SURE;
+    return json_key(v, "ts") || json_key(v, "pid") ? MAYBE : NO;
+}
+
+/* gprof2dot's JSON: an object with "version" and "functions" or "events".
+ * speedscope's and trace files are JSON objects too: their own keys (a
+ * speedscope "$schema", "traceEvents") leave gprof2dot's at most a maybe,
+ * so that their sniffers' sure answer wins (old speedscope files have a
+ * "version", and evented profiles "events"). */
 static int sniff_json(const view *v)
 {
     size_t i = 0;
@@ -276,6 +329,8 @@ static int sniff_json(const view *v)
         i++;
     if (i >= v->n || v->s[i] != '{')
         return NO;
+    if (json_key(v, "traceEvents") || (json_key(v, "profiles") && (json_key(v, "$schema") || json_key(v, "shared"))))
+        return MAYBE;
     if (strstr(v->s + i, "\"version\"") &&
         (strstr(v->s + i, "\"functions\"") || strstr(v->s + i, "\"events\"")))
         return SURE;
@@ -374,6 +429,7 @@ static const sniffer sniffers[] = {
     {"perf", sniff_perf},       {"collapse", sniff_collapse},   {"dtrace", sniff_dtrace},
     {"json", sniff_json},       {"hprof", sniff_hprof},         {"axe", sniff_axe},
     {"xperf", sniff_xperf},     {"sleepy", sniff_sleepy},       {"sysprof", sniff_sysprof},
+    {"speedscope", sniff_speedscope}, {"trace", sniff_trace},
 };
 #define NSNIFFERS (sizeof sniffers / sizeof sniffers[0])
 

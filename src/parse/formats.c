@@ -16,6 +16,8 @@ static const p2p_format formats[] = {
     {"sysprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_sysprof},
     {"json", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_json},
     {"hprof", NULL, false, P2P_DERIVE_CALLGRIND, p2p_parse_hprof},
+    {"speedscope", NULL, false, P2P_DERIVE_SAMPLES_CALLSTACKS, p2p_parse_speedscope},
+    {"trace", NULL, false, P2P_DERIVE_SAMPLES_CALLSTACKS, p2p_parse_trace},
 };
 
 const p2p_format *p2p_formats(size_t *n)

@@ -77,6 +77,13 @@ static inline void p2p_threadsel_count(p2p_threadsel *s, uint32_t t, double w)
     s->v[t].samples++;
 }
 
+/* Count n samples (or events) of total weight w for thread t at once. */
+static inline void p2p_threadsel_add(p2p_threadsel *s, uint32_t t, double w, uint64_t n)
+{
+    s->v[t].total += w;
+    s->v[t].samples += n;
+}
+
 /* The end of the parse: fill o->threads when asked.  Returns 0, or
  * P2P_ENOTFOUND when --thread was given and kept no thread (the message
  * names up to 10 labels), or P2P_ENOMEM. */

@@ -3,8 +3,9 @@
 # binary knows, small seeds from fuzz/corpus/<format>/ are damaged in every
 # way the issue lists: truncated at many offsets, bits flipped, a byte
 # doubled, lengths and counts declared as 2^31, 2^32, 2^63 and 2^64, deep
-# nesting (marshal containers, JSON, XML, brackets), a megabyte-long line,
-# NUL bytes and invalid UTF-8.  Every case must either exit 0 with a whole
+# nesting (marshal containers, JSON, XML, brackets), 200,000 nested events
+# (trace B/E and X, speedscope O/C and a sample's stack), a megabyte-long
+# line, NUL bytes and invalid UTF-8.  Every case must either exit 0 with a whole
 # DOT graph in the -o file, or exit 1 with one "prof2png: FILE..." line on
 # stderr and no output file.  Never a signal, a timeout (10 s; 60 s for the
 # 200,000-frame stack, drawn whole), another
@@ -83,7 +84,27 @@ def nesting(fmt):
         ('UTF-16LE with a BOM', b'\xff\xfe' + 'a;b;c 1\n'.encode('utf-16-le')),
         ('UTF-16BE with a BOM, odd length', b'\xfe\xff' + 'a;b 1\n'.encode('utf-16-be') + b'\x00'),
         ('empty', b''),
-    ]
+    ] + deep_events(fmt, deep)
+
+def deep_events(fmt, deep):
+    """Stacks of nested events for the evented formats."""
+    if fmt == 'trace':
+        b = b','.join(b'{"ph":"B","ts":%d,"pid":1,"tid":1,"name":"f%d"}' % (i, i % 7) for i in range(deep))
+        e = b','.join(b'{"ph":"E","ts":%d,"pid":1,"tid":1}' % (deep + i) for i in range(deep))
+        x = b','.join(b'{"ph":"X","ts":%d,"dur":%d,"pid":1,"tid":1,"name":"g"}' % (i, 2 * (deep - i)) for i in range(deep))
+        return [('B events %d frames deep' % deep, b'[' + b + b',' + e + b']'),
+                ('B events %d frames deep, never closed' % deep, b'[' + b + b']'),
+                ('X events %d frames deep' % deep, b'[' + x + b']')]
+    if fmt == 'speedscope':
+        head = b'{"shared":{"frames":[{"name":"f"},{"name":"g"}]},"profiles":[{"type":"evented","name":"t","unit":"none","events":['
+        o = b','.join(b'{"type":"O","frame":%d,"at":%d}' % (i % 2, i) for i in range(deep))
+        c = b','.join(b'{"type":"C","frame":%d,"at":%d}' % ((deep - 1 - i) % 2, deep + i) for i in range(deep))
+        smp = b'{"shared":{"frames":[{"name":"f"}]},"profiles":[{"type":"sampled","name":"t","unit":"none","samples":[[' + \
+            b','.join(b'0' for _ in range(deep)) + b']],"weights":[1]}]}'
+        return [('O events %d frames deep' % deep, head + o + b',' + c + b']}]}'),
+                ('O events %d frames deep, never closed' % deep, head + o + b']}]}'),
+                ('a sample %d frames deep' % deep, smp)]
+    return []
 
 cases = []
 for fmt in formats:
